@@ -1,0 +1,178 @@
+"""The ``rugwijzer`` command (contract §3). It only translates: files and flags in, engine answers out."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, Optional
+
+import orjson
+import typer
+from rich.console import Console
+
+from rugwijzer import __version__
+from rugwijzer.core.knowledge import Lang, Region
+from rugwijzer.core.validation import IntakeError
+from rugwijzer.i18n import gettext_for
+from rugwijzer.knowledge import KnowledgeError
+
+app = typer.Typer(
+    name="rugwijzer",
+    help="Rugwijzer: triage and self-care advice for low back pain. It does not replace a doctor.",
+    add_completion=False,
+    no_args_is_help=True,
+    # Tracebacks with local variables could print health data: never show them.
+    pretty_exceptions_enable=False,
+)
+
+
+class LangOption(str, Enum):
+    nl = "nl"
+    fr = "fr"
+    en = "en"
+
+
+class RegionOption(str, Enum):
+    be = "be"
+    nl = "nl"
+
+
+class RulesFormat(str, Enum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+LangArg = Annotated[LangOption, typer.Option("--lang", "-l", help="Language of the texts.")]
+RegionArg = Annotated[RegionOption, typer.Option("--region", "-r",
+                                                 help="Phone numbers and services: be (112, 1733) or nl.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from rugwijzer.knowledge import load_knowledge
+
+        typer.echo(f"rugwijzer {__version__} (knowledge base {load_knowledge().version})")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[Optional[bool], typer.Option(  # noqa: UP045 (Typer needs Optional here)
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
+) -> None:
+    """Rugwijzer: triage and self-care advice for low back pain. It does not replace a doctor."""
+
+
+def _read_input(file: Path | None) -> bytes:
+    if file is None or str(file) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {file}: {exc.strerror}")
+
+
+def _fail(message: str) -> NoReturn:
+    Console(stderr=True).print(f"[bold red]{message}[/]", highlight=False)
+    raise typer.Exit(2)
+
+
+@app.command()
+def assess(
+    file: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
+        help="Intake JSON file; '-' or nothing reads standard input.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the assessment as JSON.")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One intake per line in, one JSON line out.")] = False,
+    lang: LangArg = LangOption.nl,
+    region: RegionArg = RegionOption.be,
+    on: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--date", help="Assessment date YYYY-MM-DD (default: today); milestone dates count from it.")] = None,
+) -> None:
+    """Assess one intake (or one per line with --jsonl) and print the advice."""
+    from rugwijzer.services.assessing import default_assessor
+
+    today = _parse_date(on)
+    lang_code: Lang = lang.value
+    region_code: Region = region.value
+    assessor = _assessor(default_assessor)
+    if jsonl:
+        source = sys.stdin.buffer if file is None or str(file) == "-" else _open(file)
+        out = sys.stdout.buffer
+        all_ok = True
+        for line, ok in assessor.assess_lines(_lines(source), today, lang_code, region_code):
+            out.write(line + b"\n")
+            all_ok &= ok
+        out.flush()
+        raise typer.Exit(0 if all_ok else 2)
+    try:
+        answer = assessor.assess_text(_read_input(file), today, lang_code, region_code)
+    except IntakeError as exc:
+        if as_json:
+            sys.stdout.buffer.write(orjson.dumps({"error": exc.as_dict()}, option=orjson.OPT_INDENT_2) + b"\n")
+        _fail_with_problems(exc, lang_code)
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(answer, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    from rugwijzer.cli.render import render_assessment
+
+    render_assessment(Console(), answer, gettext_for(lang_code))
+
+
+def _assessor(factory: Any) -> Any:
+    try:
+        return factory()
+    except KnowledgeError as exc:  # a broken knowledge file must stop everything, loudly
+        Console(stderr=True).print(f"[bold red]Knowledge base error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _lines(source: Any) -> Any:
+    for raw in source:
+        yield raw.rstrip(b"\r\n")
+
+
+def _open(file: Path) -> Any:
+    try:
+        return file.open("rb")
+    except OSError as exc:
+        _fail(f"cannot read {file}: {exc.strerror}")
+
+
+def _parse_date(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"--date: {value!r} is not a date (allowed: YYYY-MM-DD)")
+
+
+def _fail_with_problems(exc: IntakeError, lang: Lang) -> NoReturn:
+    _ = gettext_for(lang)
+    console = Console(stderr=True, highlight=False)
+    console.print(f"[bold red]{_('The intake is not valid. Please correct:')}[/]")
+    for problem in exc.problems:
+        console.print(f"  • [bold]{problem.field}[/]: {problem.message}")
+        console.print(f"    {_('allowed')}: {problem.allowed}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def rules(
+    lang: LangArg = LangOption.nl,
+    fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="table, markdown or json.")] = RulesFormat.table,
+) -> None:
+    """Print every rule, threshold, item and source for clinical review."""
+    from rugwijzer.cli.rules_view import print_rules
+    from rugwijzer.knowledge import load_knowledge
+
+    kb = _assessor(load_knowledge)
+    print_rules(kb, lang.value, fmt.value)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

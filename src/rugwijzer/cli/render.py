@@ -1,0 +1,99 @@
+"""Readable terminal rendering of an assessment (Rich): the action first, then why and what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+COLOURS = {"emergency": "bold white on red", "urgent": "bold red", "soon": "bold dark_orange",
+           "routine": "bold blue", "self_care": "bold green"}
+BORDERS = {"emergency": "red", "urgent": "red", "soon": "dark_orange", "routine": "blue",
+           "self_care": "green"}
+
+
+def render_assessment(console: Console, a: dict[str, Any], _: Callable[[str], str]) -> None:
+    """Print the answer in the order a person needs it."""
+    urgency = a["urgency"]
+    action = a["action"]
+    head = Group(
+        Text(action["name"], style=COLOURS[urgency]),
+        Text(action["action"]),
+        Text(f"→ {action['where']}", style="bold"),
+    )
+    console.print(Panel(head, title=_("What to do now"), border_style=BORDERS[urgency]))
+    if not a["complete"]:
+        console.print(Text(_("Not all questions were answered, but this answer is already clear: "
+                             "act on it now."), style="bold red"))
+    if a["flags"]:
+        console.rule(_("Why"))
+        for flag in a["flags"]:
+            console.print(Text.assemble(("• ", "bold"), (flag["title"], "bold"), f" [{flag['level']}]"))
+            console.print(f"  {flag['why']}", highlight=False)
+            console.print(Text(f"  {_('Source')}: {flag['source']}", style="dim"))
+    _summary(console, a, _)
+    if a["plan"]:
+        console.rule(_("Your plan"))
+        for number, step in enumerate(a["plan"], 1):
+            console.print(Text.assemble((f"{number}. {step['title']}", "bold")))
+            console.print(f"   {step['text']}", highlight=False)
+            if "emphasis_text" in step:
+                console.print(Text(f"   {step['emphasis_text']}", style="italic"))
+    console.rule(_("Painkillers"))
+    for line in a["medication"]["advice"]:
+        console.print(f"• {line}", highlight=False)
+    if a["avoid"]:
+        console.rule(_("Better not"))
+        for item in a["avoid"]:
+            console.print(Text.assemble(("• ", "bold"), (item["name"], "bold"), f": {item['why']}"))
+    if a["tips"]:
+        console.rule(_("Tips for moving and posture"))
+        for tip in a["tips"]:
+            console.print(Text.assemble(("• ", "bold"), (tip["title"], "bold"), f": {tip['text']}"))
+    _expectations(console, a, _)
+    _safety_net(console, a, _)
+    console.print(Panel(Text(a["disclaimer"]), border_style="dim"))
+
+
+def _summary(console: Console, a: dict[str, Any], _: Callable[[str], str]) -> None:
+    lines = []
+    if a["episode_text"]:
+        lines.append(f"{_('Episode')}: {a['episode_text']['name']}")
+    if a["suspected"]:
+        lines.append(f"{_('Possible specific cause')}: " + "; ".join(s["name"] for s in a["suspected"]))
+    elif a["complete"]:
+        lines.append(_("No sign of a specific cause: this looks like ordinary low back pain."))
+    sb = a["startback"]
+    if sb:
+        lines.append(f"STarT Back: {sb['name']} ({_('total')} {sb['total']}/9, "
+                     f"{_('psychosocial')} {sb['psychosocial']}/5). {sb['care']}")
+        lines.append(sb["notice"])
+    if lines:
+        console.rule(_("Summary"))
+        for line in lines:
+            console.print(line, highlight=False)
+
+
+def _expectations(console: Console, a: dict[str, Any], _: Callable[[str], str]) -> None:
+    console.rule(_("What to expect"))
+    for line in a["prognosis"]:
+        console.print(f"• {line}", highlight=False)
+    if a["milestones"]:
+        console.print(Text(_("Check-points for this episode:"), style="bold"))
+        for m in a["milestones"]:
+            mark = "✓" if m["reached"] else "○"
+            console.print(f"  {mark} {m['date']}: {m['text']}", highlight=False)
+
+
+def _safety_net(console: Console, a: dict[str, Any], _: Callable[[str], str]) -> None:
+    number = a["action"]["emergency_number"]
+    console.rule(_("Safety net"))
+    console.print(Text(_("Call {number} at once if:").format(number=number), style="bold red"))
+    for line in a["safety_net"]["emergency"]:
+        console.print(f"  • {line}", highlight=False)
+    console.print(Text(_("See a doctor soon if:"), style="bold"))
+    for line in a["safety_net"]["doctor"]:
+        console.print(f"  • {line}", highlight=False)

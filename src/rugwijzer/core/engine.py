@@ -1,0 +1,364 @@
+"""Intake in, assessment out: the rules of ``clinical-rules.md`` run over the knowledge base.
+
+Pure and deterministic: no I/O, no clock (the caller passes the assessment date). The rules
+themselves live in the knowledge base; this module only knows how the steps follow each other:
+facts → episode and STarT Back → flags → urgency and suspected causes → plan, avoid, tips and
+medication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal, get_args, get_origin
+
+from rugwijzer.core.conditions import UNKNOWN, Condition, ConditionError, Domain, compile_condition
+from rugwijzer.core.intake import Intake, StartBackAnswers
+from rugwijzer.core.knowledge import URGENCIES, KnowledgeBase, Level, Urgency
+from rugwijzer.core.validation import ParsedIntake, missing_error
+
+Risk = Literal["low", "medium", "high"]
+Nsaid = Literal["second_choice", "avoid"]
+_RANK: dict[str, int] = {u: i for i, u in enumerate(URGENCIES)}
+
+
+class EngineError(ValueError):
+    """The knowledge base cannot be run (a condition or reference is broken)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FiredFlag:
+    id: str
+    level: Level
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartBackScore:
+    total: int
+    psychosocial: int
+    risk: Risk
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationAdvice:
+    first_choice: str
+    nsaid: Nsaid
+    nsaid_cautions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    id: str
+    emphasis: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneDate:
+    id: str
+    day: int
+    date: date
+    reached: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The engine's answer (contract §2) plus what people need: destination and dates."""
+
+    urgency: Urgency
+    flags: tuple[FiredFlag, ...]
+    episode: str | None
+    suspected: tuple[str, ...]
+    startback: StartBackScore | None
+    medication: MedicationAdvice
+    plan: tuple[PlanStep, ...]
+    avoid: tuple[str, ...]
+    tips: tuple[str, ...]
+    risk_factors: tuple[str, ...]
+    knowledge_version: str
+    complete: bool
+    destination: str
+    pregnant: bool
+    assessed_on: date
+    onset: date | None
+    milestones: tuple[MilestoneDate, ...]
+
+
+# ---- compiled knowledge -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    id: str
+    level: Level
+    level_if_seen_doctor: Level | None
+    condition: Condition
+    source: str
+    destination: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    id: str
+    condition: Condition
+    emphasis: tuple[tuple[str, Condition], ...] = ()
+
+
+def _literal_values(annotation: Any) -> frozenset[str]:
+    """The string values a field's type allows (through Optional, list and Annotated)."""
+    if get_origin(annotation) is Literal:
+        return frozenset(a for a in get_args(annotation) if isinstance(a, str))
+    return frozenset().union(*(_literal_values(a) for a in get_args(annotation)))
+
+
+def _fact_domains() -> dict[str, Domain]:
+    """Every intake field a condition may use, with the allowed values of the enum-like ones."""
+    return {name: Domain(_literal_values(info.annotation) or None)
+            for name, info in Intake.model_fields.items()}
+
+
+_INTAKE_DOMAINS = _fact_domains()
+
+
+class Engine:
+    """A knowledge base compiled for fast, repeated assessment."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.version = kb.version
+        domains = dict(_INTAKE_DOMAINS)
+        self._derived = {name: self._compile("meta.yaml", f"derived.{name}", text, domains)
+                         for name, text in kb.meta.derived.items()}
+        domains.update({name: Domain() for name in kb.meta.derived})
+        domains["episode"] = Domain(frozenset(e.id for e in kb.meta.episodes))
+        domains["startback_risk"] = Domain(frozenset(s.id for s in kb.startback.strata))
+        self._flags = tuple(
+            _Rule(f.id, f.level, f.level_if_seen_doctor,
+                  self._compile("flags.yaml", f.id, f.when, domains), f.source, f.destination)
+            for f in kb.flags
+        )
+        flag_ids = {f.id for f in kb.flags}
+        self._check_unique("flags.yaml", [f.id for f in kb.flags])
+        self._causes = tuple((c.id, frozenset(c.flags)) for c in kb.causes)
+        for cause in kb.causes:
+            unknown = set(cause.flags) - flag_ids
+            if unknown:
+                raise EngineError(f"causes.yaml: {cause.id}: unknown flag(s) {sorted(unknown)}")
+        domains["suspected"] = Domain(frozenset(c.id for c in kb.causes))
+        domains["urgency"] = Domain(frozenset(URGENCIES))
+        self._plan_gate = self._compile("plan.yaml", "skip_when", kb.plan.skip_when, domains)
+        self._plan = tuple(
+            _Item(p.id, self._compile("plan.yaml", p.id, p.when, domains),
+                  tuple((e.id, self._compile("plan.yaml", f"{p.id}.{e.id}", e.when, domains))
+                        for e in p.emphasis))
+            for p in kb.plan.items
+        )
+        self._avoid_gate = self._compile("avoid.yaml", "skip_when", kb.avoid.skip_when, domains)
+        self._avoid = tuple(_Item(a.id, self._compile("avoid.yaml", a.id, a.when, domains))
+                            for a in kb.avoid.items)
+        self._tips_gate = self._compile("tips.yaml", "skip_when", kb.tips.skip_when, domains)
+        self._tips = tuple(_Item(t.id, self._compile("tips.yaml", t.id, t.personal_when, domains))
+                           for t in kb.tips.items)
+        self._cautions = tuple(_Item(c.id, self._compile("medication.yaml", c.id, c.when, domains))
+                               for c in kb.medication.cautions)
+        self._episodes = tuple((e.id, e.max_days) for e in kb.meta.episodes)
+        self._startback = _StartBackScorer(kb)
+        self._milestones = tuple((m.id, m.day) for m in kb.messages.milestones)
+        self._default_destination = {u.id: u.destination for u in kb.messages.urgencies}
+        self._check_references(flag_ids)
+
+    # -- construction helpers --
+
+    @staticmethod
+    def _compile(filename: str, entry: str, text: str, domains: Mapping[str, Domain]) -> Condition:
+        try:
+            return compile_condition(text, domains)
+        except ConditionError as exc:
+            raise EngineError(f"{filename}: {entry}: {exc}") from None
+
+    @staticmethod
+    def _check_unique(filename: str, ids: list[str]) -> None:
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise EngineError(f"{filename}: repeated id(s) {repeated}")
+
+    def _check_references(self, flag_ids: set[str]) -> None:
+        kb = self.kb
+        known = {r.key for r in kb.meta.references}
+        cited: list[tuple[str, str, str]] = [
+            *(("flags.yaml", f.id, f.source) for f in kb.flags),
+            *(("plan.yaml", p.id, p.source) for p in kb.plan.items),
+            *(("avoid.yaml", a.id, a.source) for a in kb.avoid.items),
+            *(("tips.yaml", t.id, t.source) for t in kb.tips.items),
+            *(("meta.yaml", e.id, e.source) for e in kb.meta.episodes),
+            *(("messages.yaml", m.id, m.source) for m in kb.messages.milestones),
+            ("medication.yaml", "medication", kb.medication.source),
+            ("startback.yaml", "startback", kb.startback.source),
+            *(("differences.yaml", d.id, d.source) for d in kb.differences),
+        ]
+        for filename, entry, source in cited:
+            keys = kb.source_keys(source)
+            if not keys or set(keys) - known:
+                raise EngineError(f"{filename}: {entry}: source {source!r} cites no known reference "
+                                  f"(known: {sorted(known)})")
+        for name, ids in (("plan.yaml", [p.id for p in kb.plan.items]),
+                          ("avoid.yaml", [a.id for a in kb.avoid.items]),
+                          ("tips.yaml", [t.id for t in kb.tips.items]),
+                          ("causes.yaml", [c.id for c in kb.causes])):
+            self._check_unique(name, ids)
+        destinations = {d.id for d in kb.messages.destinations}
+        wanted = {f.destination for f in kb.flags if f.destination} | set(self._default_destination.values())
+        if wanted - destinations:
+            raise EngineError(f"messages.yaml: destinations lack {sorted(wanted - destinations)}")
+        if {u.id for u in kb.messages.urgencies} != set(URGENCIES):
+            raise EngineError(f"messages.yaml: urgencies must be exactly {list(URGENCIES)}")
+
+    # -- assessment --
+
+    def assess(self, intake: Intake | ParsedIntake, today: date) -> Assessment:
+        """Assess a complete intake, or a partial one (contract §4): a partial intake gives an
+        emergency assessment when an emergency flag fires whatever the unknown answers, else
+        raises the IntakeError naming the missing fields."""
+        parsed = intake if isinstance(intake, ParsedIntake) else ParsedIntake(intake)
+        if parsed.complete:
+            return self._assess_complete(parsed.intake, today)
+        return self._assess_partial(parsed, today)
+
+    def _facts(self, intake: Intake) -> dict[str, Any]:
+        facts = dict(intake.__dict__)
+        for name, condition in self._derived.items():
+            facts[name] = condition(facts)
+        facts["episode"] = self._episode(intake.duration_days)
+        startback = self._startback.score(intake.startback)
+        facts["startback_score"] = startback
+        facts["startback_risk"] = startback.risk if startback else None
+        return facts
+
+    def _assess_complete(self, intake: Intake, today: date) -> Assessment:
+        facts = self._facts(intake)
+        seen = intake.seen_doctor_this_episode
+        fired = [self._fire(rule, seen) for rule in self._flags if rule.condition(facts)]
+        return self._finish(intake, facts, fired, today, complete=True)
+
+    def _assess_partial(self, parsed: ParsedIntake, today: date) -> Assessment:
+        facts = dict(parsed.intake.__dict__)
+        for name in parsed.unknown:
+            facts[name] = UNKNOWN
+        for name, condition in self._derived.items():
+            facts[name] = condition.evaluate_partial(facts)
+        facts["episode"] = (UNKNOWN if "duration_days" in parsed.unknown
+                            else self._episode(parsed.intake.duration_days))
+        startback = self._startback.score(parsed.intake.startback)
+        facts["startback_score"] = startback
+        facts["startback_risk"] = startback.risk if startback else None
+        seen = parsed.intake.seen_doctor_this_episode
+        fired = [self._fire(rule, seen) for rule in self._flags
+                 if rule.condition.evaluate_partial(facts) is True]
+        if not any(f.level == "emergency" for f in fired):
+            raise missing_error(parsed)
+        return self._finish(parsed.intake, facts, fired, today, complete=False)
+
+    @staticmethod
+    def _fire(rule: _Rule, seen_doctor: bool) -> FiredFlag:
+        level = rule.level_if_seen_doctor if seen_doctor and rule.level_if_seen_doctor else rule.level
+        return FiredFlag(rule.id, level, rule.source)
+
+    def _episode(self, days: int) -> str:
+        for episode_id, max_days in self._episodes:
+            if max_days is None or days <= max_days:
+                return episode_id
+        raise EngineError("meta.yaml: episodes must end with one without max_days")
+
+    def _finish(self, intake: Intake, facts: dict[str, Any], fired: list[FiredFlag], today: date,
+                complete: bool) -> Assessment:
+        fired.sort(key=lambda f: (-_RANK[f.level], f.id))
+        fired_ids = {f.id for f in fired}
+        urgency: Urgency = fired[0].level if fired else "self_care"
+        suspected = tuple(sorted(cause for cause, flags in self._causes if flags & fired_ids))
+        facts["urgency"] = urgency
+        facts["suspected"] = frozenset(suspected)
+        known = complete or facts["duration_days"] is not UNKNOWN
+        pregnant = facts["pregnant"] is True
+        onset = today - timedelta(days=intake.duration_days) if known else None
+        return Assessment(
+            urgency=urgency,
+            flags=tuple(fired),
+            episode=None if facts["episode"] is UNKNOWN else facts["episode"],
+            suspected=suspected,
+            startback=facts["startback_score"],
+            medication=self._medication(facts),
+            plan=self._plan_steps(facts) if complete else (),
+            avoid=tuple(sorted(_ids(self._avoid, facts, self._avoid_gate))) if complete else (),
+            tips=self._tip_order(facts) if complete else (),
+            risk_factors=tuple(sorted([*intake.risk_factors, *(["pregnancy"] if pregnant else [])])),
+            knowledge_version=self.version,
+            complete=complete,
+            destination=self._destination(urgency, fired),
+            pregnant=pregnant,
+            assessed_on=today,
+            onset=onset,
+            milestones=tuple(
+                MilestoneDate(m_id, day, onset + timedelta(days=day), intake.duration_days >= day)
+                for m_id, day in self._milestones
+            ) if onset else (),
+        )
+
+    def _plan_steps(self, facts: Mapping[str, Any]) -> tuple[PlanStep, ...]:
+        if self._plan_gate(facts):
+            return ()
+        return tuple(
+            PlanStep(item.id, next((e_id for e_id, cond in item.emphasis if cond(facts)), None))
+            for item in self._plan if item.condition(facts)
+        )
+
+    def _tip_order(self, facts: Mapping[str, Any]) -> tuple[str, ...]:
+        if self._tips_gate(facts):
+            return ()
+        personal = [t.id for t in self._tips if t.condition(facts)]
+        return (*personal, *(t.id for t in self._tips if t.id not in personal))
+
+    def _medication(self, facts: Mapping[str, Any]) -> MedicationAdvice:
+        truths = [(c.id, c.condition.evaluate_partial(facts)) for c in self._cautions]
+        cautions = tuple(sorted(c_id for c_id, truth in truths if truth is True))
+        # An unknown caution (partial intake) counts as present: conservative when unsure.
+        unsure = any(truth is UNKNOWN for _, truth in truths)
+        nsaid: Nsaid = "avoid" if cautions or unsure else "second_choice"
+        return MedicationAdvice(self.kb.medication.first_choice, nsaid, cautions)
+
+    def _destination(self, urgency: Urgency, fired: list[FiredFlag]) -> str:
+        if urgency == "emergency":
+            special = {r.destination for r in self._flags
+                       if r.id in {f.id for f in fired if f.level == "emergency"}}
+            if len(special) == 1 and None not in special:
+                return special.pop()  # type: ignore[return-value]
+        return self._default_destination[urgency]
+
+
+def _ids(items: Iterable[_Item], facts: Mapping[str, Any], gate: Callable[[Mapping[str, Any]], bool]) -> list[str]:
+    return [] if gate(facts) else [item.id for item in items if item.condition(facts)]
+
+
+class _StartBackScorer:
+    """HILL2008 scoring, with the item groups and cut-offs taken from the knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        sb = kb.startback
+        keys = {i.key for i in sb.items} | {"bothersomeness"}
+        if keys != set(StartBackAnswers.model_fields):
+            raise EngineError(f"startback.yaml: items must be exactly {sorted(StartBackAnswers.model_fields)}")
+        self._items = tuple(i.key for i in sb.items)
+        self._psychosocial = tuple(i.key for i in sb.items if i.psychosocial)
+        self._bother = {b.value: b.score for b in sb.bothersomeness}
+        self._high = sb.high_if_psychosocial_at_least
+        self._medium = sb.medium_if_total_at_least
+
+    def score(self, answers: StartBackAnswers | None) -> StartBackScore | None:
+        if answers is None:
+            return None
+        values = answers.__dict__
+        bother = self._bother[answers.bothersomeness]
+        total = sum(1 for key in self._items if values[key]) + bother
+        psychosocial = sum(1 for key in self._psychosocial if values[key]) + bother
+        risk: Risk = ("high" if psychosocial >= self._high
+                      else "medium" if total >= self._medium else "low")
+        return StartBackScore(total, psychosocial, risk)

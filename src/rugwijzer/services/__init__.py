@@ -1,0 +1,1 @@
+"""Use cases that the entry points (CLI, web, API, FHIR) share."""

@@ -1,0 +1,65 @@
+"""Assess intakes: the one path every entry point goes through (CLI, web, API, FHIR, batch)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from typing import Any
+
+import orjson
+
+from rugwijzer.core.engine import Assessment, Engine
+from rugwijzer.core.explain import Explainer
+from rugwijzer.core.knowledge import KnowledgeBase, Lang, Region
+from rugwijzer.core.validation import IntakeError, load_json_object, parse_intake
+from rugwijzer.knowledge import load_knowledge
+
+
+class Assessor:
+    """Validation, engine and texts together, for one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.engine = Engine(kb)
+        self._explainers: dict[tuple[Lang, Region], Explainer] = {}
+
+    def explainer(self, lang: Lang = "nl", region: Region = "be") -> Explainer:
+        key = (lang, region)
+        if key not in self._explainers:
+            self._explainers[key] = Explainer(self.kb, lang, region)
+        return self._explainers[key]
+
+    def assessment(self, data: Mapping[str, Any], today: date | None = None) -> Assessment:
+        """Validate a decoded intake and assess it; raises IntakeError naming every bad field."""
+        return self.engine.assess(parse_intake(data), today or date.today())
+
+    def assess(self, data: Mapping[str, Any], today: date | None = None, lang: Lang = "nl",
+               region: Region = "be") -> dict[str, Any]:
+        """The full JSON-ready answer for a decoded intake."""
+        return self.explainer(lang, region).explain(self.assessment(data, today))
+
+    def assess_text(self, text: str | bytes, today: date | None = None, lang: Lang = "nl",
+                    region: Region = "be") -> dict[str, Any]:
+        """The full answer for one intake as JSON text (repeated keys are refused)."""
+        return self.assess(load_json_object(text), today, lang, region)
+
+    def assess_lines(self, lines: Iterable[str | bytes], today: date | None = None, lang: Lang = "nl",
+                     region: Region = "be") -> Iterator[tuple[bytes, bool]]:
+        """Exactly one JSON line out per line in: the answer, or an error naming the line and the
+        fields (a blank line is an error too, so that answers stay aligned). Yields (line, ok)."""
+        day = today or date.today()
+        explain = self.explainer(lang, region).explain
+        for number, line in enumerate(lines, 1):
+            try:
+                answer = explain(self.engine.assess(parse_intake(load_json_object(line)), day))
+            except IntakeError as exc:
+                yield orjson.dumps({"error": {"line": number, **exc.as_dict()}}), False
+            else:
+                yield orjson.dumps(answer), True
+
+
+@functools.cache
+def default_assessor() -> Assessor:
+    """The assessor for the packaged knowledge base, built once per process."""
+    return Assessor(load_knowledge())
