@@ -173,6 +173,21 @@ def rules(
     print_rules(kb, lang.value, fmt.value)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 for your own use.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Start the web app (self-check, diary, API) on this machine."""
+    import uvicorn
+
+    from rugwijzer.web.app import create_app
+
+    typer.echo(f"Rugwijzer: http://{host}:{port}/  (Ctrl+C to stop)")
+    # No access log: URLs and addresses are personal enough to keep out of logs.
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,0 +1,1 @@
+"""The web adapter: one FastAPI app for the self-check pages, the diary, the JSON API and FHIR."""

@@ -1,0 +1,22 @@
+"""The FastAPI application factory. Each adapter brings its own router; this file only wires them."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from rugwijzer import __version__
+
+
+def create_app() -> FastAPI:
+    """Build the app. Routers are included in the order people meet them."""
+    app = FastAPI(
+        title="Rugwijzer",
+        version=__version__,
+        description="Triage and self-care advice for low back pain. Rugwijzer does not replace a doctor.",
+    )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
