@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
 
@@ -28,18 +28,18 @@ app = typer.Typer(
 )
 
 
-class LangOption(str, Enum):
+class LangOption(StrEnum):
     nl = "nl"
     fr = "fr"
     en = "en"
 
 
-class RegionOption(str, Enum):
+class RegionOption(StrEnum):
     be = "be"
     nl = "nl"
 
 
-class RulesFormat(str, Enum):
+class RulesFormat(StrEnum):
     table = "table"
     markdown = "markdown"
     json = "json"
@@ -153,10 +153,12 @@ def _parse_date(value: str | None) -> date:
 def _fail_with_problems(exc: IntakeError, lang: Lang) -> NoReturn:
     _ = gettext_for(lang)
     console = Console(stderr=True, highlight=False)
-    console.print(f"[bold red]{_('The intake is not valid. Please correct:')}[/]")
+    heading = _("The intake is not valid. Please correct:")
+    allowed = _("allowed")
+    console.print(f"[bold red]{heading}[/]")
     for problem in exc.problems:
         console.print(f"  • [bold]{problem.field}[/]: {problem.message}")
-        console.print(f"    {_('allowed')}: {problem.allowed}")
+        console.print(f"    {allowed}: {problem.allowed}")
     raise typer.Exit(2)
 
 

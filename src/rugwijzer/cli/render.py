@@ -26,14 +26,15 @@ def render_assessment(console: Console, a: dict[str, Any], _: Callable[[str], st
     )
     console.print(Panel(head, title=_("What to do now"), border_style=BORDERS[urgency]))
     if not a["complete"]:
-        console.print(Text(_("Not all questions were answered, but this answer is already clear: "
-                             "act on it now."), style="bold red"))
+        incomplete = _("Not all questions were answered, but this answer is already clear: act on it now.")
+        console.print(Text(incomplete, style="bold red"))
     if a["flags"]:
         console.rule(_("Why"))
+        source_label = _("Source")
         for flag in a["flags"]:
             console.print(Text.assemble(("• ", "bold"), (flag["title"], "bold"), f" [{flag['level']}]"))
             console.print(f"  {flag['why']}", highlight=False)
-            console.print(Text(f"  {_('Source')}: {flag['source']}", style="dim"))
+            console.print(Text(f"  {source_label}: {flag['source']}", style="dim"))
     _summary(console, a, _)
     if a["plan"]:
         console.rule(_("Your plan"))
@@ -61,15 +62,17 @@ def render_assessment(console: Console, a: dict[str, Any], _: Callable[[str], st
 def _summary(console: Console, a: dict[str, Any], _: Callable[[str], str]) -> None:
     lines = []
     if a["episode_text"]:
-        lines.append(f"{_('Episode')}: {a['episode_text']['name']}")
+        lines.append(_("Episode: {name}").format(name=a["episode_text"]["name"]))
     if a["suspected"]:
-        lines.append(f"{_('Possible specific cause')}: " + "; ".join(s["name"] for s in a["suspected"]))
+        names = "; ".join(s["name"] for s in a["suspected"])
+        lines.append(_("Possible specific cause: {names}").format(names=names))
     elif a["complete"]:
         lines.append(_("No sign of a specific cause: this looks like ordinary low back pain."))
     sb = a["startback"]
     if sb:
-        lines.append(f"STarT Back: {sb['name']} ({_('total')} {sb['total']}/9, "
-                     f"{_('psychosocial')} {sb['psychosocial']}/5). {sb['care']}")
+        score = _("STarT Back: {risk} (total {total}/9, psychosocial {psychosocial}/5).").format(
+            risk=sb["name"], total=sb["total"], psychosocial=sb["psychosocial"])
+        lines.append(f"{score} {sb['care']}")
         lines.append(sb["notice"])
     if lines:
         console.rule(_("Summary"))
@@ -91,9 +94,10 @@ def _expectations(console: Console, a: dict[str, Any], _: Callable[[str], str]) 
 def _safety_net(console: Console, a: dict[str, Any], _: Callable[[str], str]) -> None:
     number = a["action"]["emergency_number"]
     console.rule(_("Safety net"))
-    console.print(Text(_("Call {number} at once if:").format(number=number), style="bold red"))
+    call_now = _("Call {number} at once when one of these happens:").format(number=number)
+    console.print(Text(call_now, style="bold red"))
     for line in a["safety_net"]["emergency"]:
         console.print(f"  • {line}", highlight=False)
-    console.print(Text(_("See a doctor soon if:"), style="bold"))
+    console.print(Text(_("See a doctor soon when one of these happens:"), style="bold"))
     for line in a["safety_net"]["doctor"]:
         console.print(f"  • {line}", highlight=False)

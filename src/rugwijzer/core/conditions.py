@@ -181,7 +181,7 @@ def _string_constants(node: ast.expr) -> list[str]:
 
 
 def _truth(value: Any) -> Truth:
-    return value if value is UNKNOWN else bool(value)
+    return UNKNOWN if value is UNKNOWN else bool(value)
 
 
 def _evaluate3(node: ast.expr, facts: Facts) -> Any:
@@ -238,7 +238,7 @@ def _compare(node: ast.Compare, facts: Facts) -> Truth:
 
 def _at_least3(values: list[Any]) -> Truth:
     n, answers = values[0], [_truth(v) for v in values[1:]]
-    if n is UNKNOWN:
+    if not isinstance(n, int):  # an unknown count: nothing can be decided
         return UNKNOWN
     yes = sum(1 for a in answers if a is True)
     unknown = sum(1 for a in answers if a is UNKNOWN)

@@ -35,7 +35,8 @@ class Explainer:
         self.cautions = {c.id: self.t(c.text) for c in kb.medication.cautions}
         self.urgencies = {u.id: {"name": self.t(u.name), "action": self.t(u.action)} for u in m.urgencies}
         self.destinations = {d.id: self.t(d.text) for d in m.destinations}
-        self.episodes = {e.id: {"name": self.t(e.name), "text": self.t(e.text)} for e in kb.meta.episodes}
+        self.episodes: dict[str, dict[str, str]] = {
+            e.id: {"name": self.t(e.name), "text": self.t(e.text)} for e in kb.meta.episodes}
         self.strata = {s.id: {"name": self.t(s.name), "care": self.t(s.care)} for s in kb.startback.strata}
         self.milestones = {ms.id: self.t(ms.text) for ms in m.milestones}
         self.safety_net = {"emergency": [self.t(x) for x in m.safety_net_emergency],

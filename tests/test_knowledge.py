@@ -1,0 +1,155 @@
+"""The knowledge base: complete, sourced, translated, and loud when broken."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import string
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from rugwijzer.core.knowledge import LANGS, KnowledgeBase, Text
+from rugwijzer.knowledge import DATA_DIR, SECTIONS, KnowledgeError, build, load_knowledge, read_documents
+from rugwijzer.services.review import review_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge()
+
+
+def _texts(node: object, path: str = "") -> list[tuple[str, Text]]:
+    """Every Text in the knowledge base, with where it sits."""
+    found: list[tuple[str, Text]] = []
+    if isinstance(node, Text):
+        return [(path, node)]
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            found += _texts(item, f"{path}[{getattr(item, 'id', i)}]")
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            found += _texts(getattr(node, name), f"{path}.{name}")
+    return found
+
+
+def test_every_text_exists_in_every_language(kb: KnowledgeBase) -> None:
+    texts = _texts(kb)
+    assert len(texts) > 150
+    for where, text in texts:
+        for lang in LANGS:
+            value = text[lang]
+            assert value.strip() and "TODO" not in value, f"{where}.{lang}"
+
+
+def test_languages_differ(kb: KnowledgeBase) -> None:
+    """A text copied unchanged into another language is a missed translation."""
+    same = [where for where, t in _texts(kb) if len(t.en) > 25 and (t.en == t.nl or t.en == t.fr)]
+    assert same == []
+
+
+def test_no_fear_raising_words(kb: KnowledgeBase) -> None:
+    banned = re.compile(r"\b(slijtage|degenerati\w*|beschadig\w*|usure|dégénér\w*|wear and tear|"
+                        r"degeneration|damaged?)\b", re.IGNORECASE)
+    hits = [(where, lang) for where, t in _texts(kb) for lang in LANGS if banned.search(t[lang])]
+    assert hits == []
+
+
+def test_every_rule_and_item_names_a_known_source(kb: KnowledgeBase) -> None:
+    known = {r.key for r in kb.meta.references}
+    sourced = [*kb.flags, *kb.plan.items, *kb.avoid.items, *kb.tips.items, *kb.meta.episodes,
+               *kb.messages.milestones, *kb.differences]
+    for entry in sourced:
+        keys = kb.source_keys(entry.source)
+        assert keys and set(keys) <= known, entry.id
+
+
+def test_every_spec_reference_is_kept(kb: KnowledgeBase) -> None:
+    keys = {r.key for r in kb.meta.references}
+    assert {"SEED", "KCE287", "NHG-M54", "NHG-M55", "NICE-NG59", "BASS2018", "DOWNIE2013", "VERHAGEN2016",
+            "RUDWALEIT2006", "NG234", "KNGF2021", "HILL2008", "LAREB", "CBO-NSAID", "OBSTETRIC"} <= keys
+
+
+def test_keele_notice_is_there(kb: KnowledgeBase) -> None:
+    for lang in LANGS:
+        notice = kb.startback.notice[lang]
+        assert "Keele" in notice and "©" in notice
+
+
+def test_placeholders_are_known(kb: KnowledgeBase) -> None:
+    for where, text in _texts(kb):
+        for lang in LANGS:
+            names = {f[1] for f in string.Formatter().parse(text[lang]) if f[1]}
+            assert names <= {"emergency_number", "out_of_hours", "out_of_hours_number"}, where
+
+
+def _broken_copy(tmp_path: Path, filename: str, old: str, new: str) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(str(DATA_DIR), folder)
+    path = folder / filename
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("filename", "old", "new", "expected"), [
+    ("flags.yaml", 'when: numbness_tingling == "both_legs"', 'when: numbness_tingling == "both_leg"',
+     r"flags\.yaml: bilateral_leg_symptoms: 'both_leg' is not one of"),
+    ("flags.yaml", "when: bladder_problems", "when: bladder_problem",
+     r"flags\.yaml: cauda_equina_bladder: unknown fact 'bladder_problem'"),
+    ("flags.yaml", "when: bladder_problems", "when: __import__('os')",
+     r"flags\.yaml: cauda_equina_bladder: .*may be called"),
+    ("flags.yaml", "level: emergency", "level: critical", r"flags\.yaml: \[cauda_equina_bladder\]\.level"),
+    ("flags.yaml", "source: NHG-M54 (spoed); BASS2018", "source: NHG (spoed)",
+     r"flags\.yaml: cauda_equina_bowel: source"),
+    ("plan.yaml", "- id: heat", "- id: stay_active", r"plan\.yaml: repeated id"),
+    ("causes.yaml", "flags: [fever]", "flags: [fevers]", r"causes\.yaml: infection: unknown flag"),
+    ("meta.yaml", "version: ", "version: v", r"meta\.yaml: version"),
+])
+def test_broken_entry_fails_loudly_naming_file_and_entry(tmp_path: Path, filename: str, old: str, new: str,
+                                                         expected: str) -> None:
+    folder = _broken_copy(tmp_path, filename, old, new)
+    with pytest.raises(KnowledgeError, match=expected):
+        build(read_documents(folder))
+
+
+def test_missing_translation_fails_naming_entry(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(str(DATA_DIR), folder)
+    path = folder / "tips.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if "id: lifting" in line)
+    fr_line = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("fr:"))
+    del lines[fr_line]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"tips\.yaml: items\[lifting\]\..*fr"):
+        build(read_documents(folder))
+
+
+def test_repeated_yaml_key_is_refused(tmp_path: Path) -> None:
+    folder = _broken_copy(tmp_path, "flags.yaml", "    level: emergency\n", "    level: emergency\n    level: soon\n")
+    with pytest.raises(KnowledgeError, match=r"flags\.yaml: .*appears twice"):
+        read_documents(folder)
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(str(DATA_DIR), folder)
+    (folder / "tips.yaml").unlink()
+    with pytest.raises(KnowledgeError, match=r"tips\.yaml: file is missing"):
+        read_documents(folder)
+
+
+def test_every_section_has_its_file() -> None:
+    assert {p.name for p in Path(str(DATA_DIR)).glob("*.yaml")} >= set(SECTIONS.values())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_generated_docs_are_current(kb: KnowledgeBase, lang: str) -> None:
+    path = ROOT / "docs" / f"knowledge-base.{lang}.md"
+    assert path.read_text(encoding="utf-8") == review_markdown(kb, lang) + "\n", (
+        f"regenerate with: rugwijzer rules --lang {lang} --format markdown > {path.relative_to(ROOT)}")
