@@ -1,0 +1,1 @@
+"""Alembic migrations of the diary database; run programmatically by :mod:`rugwijzer.storage.migrate`."""
