@@ -11,9 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, NamedTuple, get_args, get_origin
 
-from rugwijzer.core.conditions import UNKNOWN, Condition, ConditionError, Domain, compile_condition
+from rugwijzer.core.conditions import (
+    UNKNOWN,
+    Condition,
+    ConditionError,
+    Domain,
+    compile_condition,
+    compile_group,
+)
 from rugwijzer.core.intake import Intake, StartBackAnswers
 from rugwijzer.core.knowledge import URGENCIES, KnowledgeBase, Level, Urgency
 from rugwijzer.core.validation import ParsedIntake, missing_error
@@ -27,44 +34,41 @@ class EngineError(ValueError):
     """The knowledge base cannot be run (a condition or reference is broken)."""
 
 
-@dataclass(frozen=True, slots=True)
-class FiredFlag:
+class FiredFlag(NamedTuple):
     id: str
     level: Level
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class StartBackScore:
+class StartBackScore(NamedTuple):
     total: int
     psychosocial: int
     risk: Risk
 
 
-@dataclass(frozen=True, slots=True)
-class MedicationAdvice:
+class MedicationAdvice(NamedTuple):
     first_choice: str
     nsaid: Nsaid
     nsaid_cautions: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class PlanStep:
+class PlanStep(NamedTuple):
     id: str
     emphasis: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MilestoneDate:
+class MilestoneDate(NamedTuple):
     id: str
     day: int
     date: date
     reached: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
-    """The engine's answer (contract §2) plus what people need: destination and dates."""
+class Assessment(NamedTuple):
+    """The engine's answer (contract §2) plus what people need: destination and dates.
+
+    The answer records are named tuples: immutable, typed, and cheap to build (the engine makes
+    tens of thousands a second in batch work)."""
 
     urgency: Urgency
     flags: tuple[FiredFlag, ...]
@@ -95,6 +99,12 @@ class _Rule:
     condition: Condition
     source: str
     destination: str | None
+
+    def fire(self, seen_doctor: bool) -> FiredFlag:
+        """The flag as it fires: a standing fact drops to its own level once a doctor has seen it."""
+        if seen_doctor and self.level_if_seen_doctor:
+            return FiredFlag(self.id, self.level_if_seen_doctor, self.source)
+        return FiredFlag(self.id, self.level, self.source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +149,6 @@ class Engine:
         )
         flag_ids = {f.id for f in kb.flags}
         self._check_unique("flags.yaml", [f.id for f in kb.flags])
-        self._causes = tuple((c.id, frozenset(c.flags)) for c in kb.causes)
         for cause in kb.causes:
             unknown = set(cause.flags) - flag_ids
             if unknown:
@@ -163,9 +172,29 @@ class Engine:
                                for c in kb.medication.cautions)
         self._episodes = tuple((e.id, e.max_days) for e in kb.meta.episodes)
         self._startback = _StartBackScorer(kb)
-        self._milestones = tuple((m.id, m.day) for m in kb.messages.milestones)
+        self._milestones = tuple((m.id, m.day, timedelta(days=m.day)) for m in kb.messages.milestones)
         self._default_destination = {u.id: u.destination for u in kb.messages.urgencies}
+        self._flag_destination = {f.id: f.destination for f in kb.flags}
+        # FiredFlag values are immutable, so each rule's two possible answers are built once, already
+        # in output order (highest level first, then id); the fast path then needs no sorting.
+        self._fired_as: dict[bool, tuple[FiredFlag, ...]] = {}
+        self._flag_tests: dict[bool, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {}
+        for seen in (False, True):
+            ordered = sorted(self._flags, key=lambda r, seen=seen: _order(r.fire(seen)))
+            self._fired_as[seen] = tuple(r.fire(seen) for r in ordered)
+            self._flag_tests[seen] = compile_group([r.condition for r in ordered])
+        self._causes_of = {f.id: frozenset(c.id for c in kb.causes if f.id in c.flags) for f in kb.flags}
         self._check_references(flag_ids)
+        # Each group of rules is also compiled into one function: the fast path for complete intakes.
+        self._derived_test = compile_group(list(self._derived.values()))
+        self._plan_test = compile_group([i.condition for i in self._plan])
+        self._emphasis_of = tuple((i.id, e_id) for i in self._plan for e_id, _ in i.emphasis)
+        self._emphasis_test = compile_group([cond for i in self._plan for _, cond in i.emphasis])
+        self._steps = {(i.id, e_id): PlanStep(i.id, e_id)
+                       for i in self._plan for e_id in (None, *(e for e, _ in i.emphasis))}
+        self._avoid_test = compile_group([i.condition for i in self._avoid])
+        self._tips_test = compile_group([i.condition for i in self._tips])
+        self._cautions_test = compile_group([i.condition for i in self._cautions])
 
     # -- construction helpers --
 
@@ -226,8 +255,8 @@ class Engine:
 
     def _facts(self, intake: Intake) -> dict[str, Any]:
         facts = dict(intake.__dict__)
-        for name, condition in self._derived.items():
-            facts[name] = condition(facts)
+        for name, value in zip(self._derived, self._derived_test(facts), strict=True):
+            facts[name] = bool(value)
         facts["episode"] = self._episode(intake.duration_days)
         startback = self._startback.score(intake.startback)
         facts["startback_score"] = startback
@@ -237,7 +266,8 @@ class Engine:
     def _assess_complete(self, intake: Intake, today: date) -> Assessment:
         facts = self._facts(intake)
         seen = intake.seen_doctor_this_episode
-        fired = [self._fire(rule, seen) for rule in self._flags if rule.condition(facts)]
+        hits = self._flag_tests[seen](facts)
+        fired = [flag for flag, hit in zip(self._fired_as[seen], hits, strict=True) if hit]
         return self._finish(intake, facts, fired, today, complete=True)
 
     def _assess_partial(self, parsed: ParsedIntake, today: date) -> Assessment:
@@ -252,16 +282,10 @@ class Engine:
         facts["startback_score"] = startback
         facts["startback_risk"] = startback.risk if startback else None
         seen = parsed.intake.seen_doctor_this_episode
-        fired = [self._fire(rule, seen) for rule in self._flags
-                 if rule.condition.evaluate_partial(facts) is True]
+        fired = [rule.fire(seen) for rule in self._flags if rule.condition.evaluate_partial(facts) is True]
         if not any(f.level == "emergency" for f in fired):
             raise missing_error(parsed)
         return self._finish(parsed.intake, facts, fired, today, complete=False)
-
-    @staticmethod
-    def _fire(rule: _Rule, seen_doctor: bool) -> FiredFlag:
-        level = rule.level_if_seen_doctor if seen_doctor and rule.level_if_seen_doctor else rule.level
-        return FiredFlag(rule.id, level, rule.source)
 
     def _episode(self, days: int) -> str:
         for episode_id, max_days in self._episodes:
@@ -271,10 +295,9 @@ class Engine:
 
     def _finish(self, intake: Intake, facts: dict[str, Any], fired: list[FiredFlag], today: date,
                 complete: bool) -> Assessment:
-        fired.sort(key=lambda f: (-_RANK[f.level], f.id))
-        fired_ids = {f.id for f in fired}
+        fired.sort(key=_order)
         urgency: Urgency = fired[0].level if fired else "self_care"
-        suspected = tuple(sorted(cause for cause, flags in self._causes if flags & fired_ids))
+        suspected = tuple(sorted(frozenset().union(*(self._causes_of[f.id] for f in fired))))
         facts["urgency"] = urgency
         facts["suspected"] = frozenset(suspected)
         known = complete or facts["duration_days"] is not UNKNOWN
@@ -286,9 +309,9 @@ class Engine:
             episode=None if facts["episode"] is UNKNOWN else facts["episode"],
             suspected=suspected,
             startback=facts["startback_score"],
-            medication=self._medication(facts),
+            medication=self._medication(facts, complete),
             plan=self._plan_steps(facts) if complete else (),
-            avoid=tuple(sorted(_ids(self._avoid, facts, self._avoid_gate))) if complete else (),
+            avoid=self._avoid_ids(facts) if complete else (),
             tips=self._tip_order(facts) if complete else (),
             risk_factors=tuple(sorted([*intake.risk_factors, *(["pregnancy"] if pregnant else [])])),
             knowledge_version=self.version,
@@ -298,44 +321,60 @@ class Engine:
             assessed_on=today,
             onset=onset,
             milestones=tuple(
-                MilestoneDate(m_id, day, onset + timedelta(days=day), intake.duration_days >= day)
-                for m_id, day in self._milestones
+                MilestoneDate(m_id, day, onset + offset, intake.duration_days >= day)
+                for m_id, day, offset in self._milestones
             ) if onset else (),
         )
 
     def _plan_steps(self, facts: Mapping[str, Any]) -> tuple[PlanStep, ...]:
         if self._plan_gate(facts):
             return ()
-        return tuple(
-            PlanStep(item.id, next((e_id for e_id, cond in item.emphasis if cond(facts)), None))
-            for item in self._plan if item.condition(facts)
-        )
+        emphasis: dict[str, str] = {}
+        for (item_id, e_id), hit in zip(self._emphasis_of, self._emphasis_test(facts), strict=True):
+            if hit:
+                emphasis.setdefault(item_id, e_id)  # the first emphasis that holds wins
+        return tuple(self._steps[item.id, emphasis.get(item.id)]
+                     for item, hit in zip(self._plan, self._plan_test(facts), strict=True) if hit)
+
+    def _avoid_ids(self, facts: Mapping[str, Any]) -> tuple[str, ...]:
+        if self._avoid_gate(facts):
+            return ()
+        return tuple(sorted(i.id for i, hit in zip(self._avoid, self._avoid_test(facts), strict=True) if hit))
 
     def _tip_order(self, facts: Mapping[str, Any]) -> tuple[str, ...]:
         if self._tips_gate(facts):
             return ()
-        personal = [t.id for t in self._tips if t.condition(facts)]
-        return (*personal, *(t.id for t in self._tips if t.id not in personal))
+        hits = self._tips_test(facts)
+        personal = [t.id for t, hit in zip(self._tips, hits, strict=True) if hit]
+        return (*personal, *(t.id for t, hit in zip(self._tips, hits, strict=True) if not hit))
 
-    def _medication(self, facts: Mapping[str, Any]) -> MedicationAdvice:
-        truths = [(c.id, c.condition.evaluate_partial(facts)) for c in self._cautions]
-        cautions = tuple(sorted(c_id for c_id, truth in truths if truth is True))
-        # An unknown caution (partial intake) counts as present: conservative when unsure.
-        unsure = any(truth is UNKNOWN for _, truth in truths)
+    def _medication(self, facts: Mapping[str, Any], complete: bool) -> MedicationAdvice:
+        if complete:
+            hits = self._cautions_test(facts)
+            cautions = tuple(sorted(c.id for c, hit in zip(self._cautions, hits, strict=True) if hit))
+            unsure = False
+        else:
+            truths = [(c.id, c.condition.evaluate_partial(facts)) for c in self._cautions]
+            cautions = tuple(sorted(c_id for c_id, truth in truths if truth is True))
+            # An unknown caution (partial intake) counts as present: conservative when unsure.
+            unsure = any(truth is UNKNOWN for _, truth in truths)
         nsaid: Nsaid = "avoid" if cautions or unsure else "second_choice"
         return MedicationAdvice(self.kb.medication.first_choice, nsaid, cautions)
 
     def _destination(self, urgency: Urgency, fired: list[FiredFlag]) -> str:
+        """A flag's own destination (e.g. the maternity unit) only when it is the sole emergency."""
         if urgency == "emergency":
-            special = {r.destination for r in self._flags
-                       if r.id in {f.id for f in fired if f.level == "emergency"}}
-            if len(special) == 1 and None not in special:
-                return special.pop()  # type: ignore[return-value]
+            special = {self._flag_destination[f.id] for f in fired if f.level == "emergency"}
+            if len(special) == 1:
+                only = special.pop()
+                if only is not None:
+                    return only
         return self._default_destination[urgency]
 
 
-def _ids(items: Iterable[_Item], facts: Mapping[str, Any], gate: Callable[[Mapping[str, Any]], bool]) -> list[str]:
-    return [] if gate(facts) else [item.id for item in items if item.condition(facts)]
+def _order(flag: FiredFlag) -> tuple[int, str]:
+    """Output order of flags: highest level first, then by id (clinical-rules §2)."""
+    return -_RANK[flag.level], flag.id
 
 
 class _StartBackScorer:
