@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import NEUTRAL, TODAY
 
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.services.assessing import Assessor
+from support import NEUTRAL, TODAY
 
 CASES = [json.loads(line) for line in (Path(__file__).parent / "cases" / "spec_cases.jsonl").read_text(
     encoding="utf-8").splitlines() if line.strip()]

@@ -146,7 +146,7 @@ class _FactLookup(ast.NodeTransformer):
         """A set of constants becomes one frozenset constant, built once instead of per call."""
         if all(isinstance(e, ast.Constant) for e in node.elts):
             values = frozenset(e.value for e in node.elts if isinstance(e, ast.Constant))
-            return ast.copy_location(ast.Constant(values), node)
+            return ast.copy_location(ast.Constant(values), node)  # type: ignore[arg-type]
         return self.generic_visit(node)
 
     def visit_Name(self, node: ast.Name) -> ast.AST:

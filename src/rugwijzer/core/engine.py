@@ -8,7 +8,8 @@ medication.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, NamedTuple, get_args, get_origin
@@ -180,7 +181,7 @@ class Engine:
         self._fired_as: dict[bool, tuple[FiredFlag, ...]] = {}
         self._flag_tests: dict[bool, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {}
         for seen in (False, True):
-            ordered = sorted(self._flags, key=lambda r, seen=seen: _order(r.fire(seen)))
+            ordered = sorted(self._flags, key=functools.partial(_rule_order, seen_doctor=seen))
             self._fired_as[seen] = tuple(r.fire(seen) for r in ordered)
             self._flag_tests[seen] = compile_group([r.condition for r in ordered])
         self._causes_of = {f.id: frozenset(c.id for c in kb.causes if f.id in c.flags) for f in kb.flags}
@@ -370,6 +371,10 @@ class Engine:
                 if only is not None:
                     return only
         return self._default_destination[urgency]
+
+
+def _rule_order(rule: _Rule, seen_doctor: bool) -> tuple[int, str]:
+    return _order(rule.fire(seen_doctor))
 
 
 def _order(flag: FiredFlag) -> tuple[int, str]:
