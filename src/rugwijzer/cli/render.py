@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
@@ -33,16 +34,16 @@ def render_assessment(console: Console, a: dict[str, Any], _: Callable[[str], st
         source_label = _("Source")
         for flag in a["flags"]:
             console.print(Text.assemble(("• ", "bold"), (flag["title"], "bold"), f" [{flag['level']}]"))
-            console.print(f"  {flag['why']}", highlight=False)
-            console.print(Text(f"  {source_label}: {flag['source']}", style="dim"))
+            _indented(console, flag["why"], 2)
+            _indented(console, f"{source_label}: {flag['source']}", 2, "dim")
     _summary(console, a, _)
     if a["plan"]:
         console.rule(_("Your plan"))
         for number, step in enumerate(a["plan"], 1):
             console.print(Text.assemble((f"{number}. {step['title']}", "bold")))
-            console.print(f"   {step['text']}", highlight=False)
+            _indented(console, step["text"], 3)
             if "emphasis_text" in step:
-                console.print(Text(f"   {step['emphasis_text']}", style="italic"))
+                _indented(console, step["emphasis_text"], 3, "italic")
     console.rule(_("Painkillers"))
     for line in a["medication"]["advice"]:
         console.print(f"• {line}", highlight=False)
@@ -57,6 +58,11 @@ def render_assessment(console: Console, a: dict[str, Any], _: Callable[[str], st
     _expectations(console, a, _)
     _safety_net(console, a, _)
     console.print(Panel(Text(a["disclaimer"]), border_style="dim"))
+
+
+def _indented(console: Console, text: str, indent: int, style: str = "") -> None:
+    """A paragraph that keeps its indent when it wraps."""
+    console.print(Padding(Text(text, style=style), (0, 0, 0, indent)))
 
 
 def _summary(console: Console, a: dict[str, Any], _: Callable[[str], str]) -> None:

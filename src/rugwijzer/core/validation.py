@@ -166,7 +166,7 @@ def _problem(error: Mapping[str, Any]) -> Problem:
     elif field == "risk_factors" and kind == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
     else:
-        message = f"got {json.dumps(error.get('input'), default=str)[:60]}"
+        message = f"got {json.dumps(error.get('input'), default=str)[:60]} ({error['msg'].lower()})"
     return Problem(field, message, ALLOWED.get(field, "see contract §1"))
 
 
