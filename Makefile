@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test lint bench clean
+.PHONY: run test bench clean i18n
 
 run: $(VENV)/.installed
 	$(VENV)/bin/rugwijzer assess examples/intake-self-care.json --lang nl
@@ -25,3 +25,11 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Interface strings of the command line: extract, merge into the nl/fr/en catalogues, compile.
+# Translate the new entries in src/rugwijzer/locale/<lang>/LC_MESSAGES/cli.po, then run it again.
+i18n: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -k N_ --no-location --omit-header --sort-output \
+		-o src/rugwijzer/locale/cli.pot src/rugwijzer/cli/app.py src/rugwijzer/cli/render.py src/rugwijzer/services
+	$(VENV)/bin/pybabel update -D cli -i src/rugwijzer/locale/cli.pot -d src/rugwijzer/locale --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -D cli -d src/rugwijzer/locale

@@ -31,3 +31,8 @@ def translations(lang: Lang, domain: str = "cli") -> NullTranslations:
 def gettext_for(lang: Lang, domain: str = "cli") -> Callable[[str], str]:
     """A ``_`` function for one language and catalogue."""
     return translations(lang, domain).gettext
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation where it is defined; it is translated where it is shown."""
+    return message

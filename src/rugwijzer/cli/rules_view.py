@@ -1,4 +1,8 @@
-"""``rugwijzer rules``: the review tables in the terminal, as Markdown or as JSON."""
+"""``rugwijzer rules``: the review tables in the terminal, as Markdown or as JSON.
+
+In the terminal each entry is a small block (name, then one line per column), which stays readable
+at any width, unlike a seven-column table.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import sys
 
 import orjson
 from rich.console import Console
-from rich.table import Table
+from rich.padding import Padding
+from rich.text import Text
 
 from rugwijzer.core.knowledge import KnowledgeBase, Lang
 from rugwijzer.services.review import review_document, review_markdown, review_sections
@@ -19,13 +24,15 @@ def print_rules(kb: KnowledgeBase, lang: Lang, fmt: str) -> None:
     if fmt == "markdown":
         sys.stdout.write(review_markdown(kb, lang) + "\n")
         return
-    console = Console()
-    console.print(f"[bold]{kb.meta.title[lang]}[/] — v{kb.version}")
+    console = Console(highlight=False)
+    console.print(Text(f"{kb.meta.title[lang]} — v{kb.version}", style="bold"))
     for section in review_sections(kb, lang):
-        table = Table(title=section.title, caption=section.note or None, show_lines=True,
-                      title_justify="left", caption_justify="left")
-        for column in section.columns:
-            table.add_column(column, overflow="fold")
+        console.rule(Text(section.title, style="bold"))
+        if section.note:
+            console.print(Text(section.note, style="italic"))
         for row in section.rows:
-            table.add_row(*row)
-        console.print(table)
+            console.print(Text(row[0], style="bold cyan"))
+            for heading, value in zip(section.headings[1:], row[1:], strict=True):
+                if value:
+                    line = Text.assemble((f"{heading}: ", "dim"), value)
+                    console.print(Padding(line, (0, 0, 0, 2)))
