@@ -63,7 +63,8 @@ def review_sections(kb: KnowledgeBase, lang: Lang) -> list[Section]:
                  _("First choice: {first}. NSAID: avoid when any caution holds, else second choice. Source: "
                    "{source}.").format(first=med.first_choice, source=med.source)),
         _section(_, "plan", _("Plan (clinical-rules §6), in this order"),
-                 {"id": N_("id"), "when": N_("included when"), "emphasis": N_("emphasis"), "source": N_("source"), "title": N_("title")},
+                 {"id": N_("id"), "when": N_("included when"), "emphasis": N_("emphasis"),
+                  "source": N_("source"), "title": N_("title")},
                  [[p.id, p.when, "; ".join(f"{e.id}: {e.when}" for e in p.emphasis), p.source, p.title[lang]]
                   for p in kb.plan.items],
                  _("Empty when {condition} ({source}).").format(condition=kb.plan.skip_when,
