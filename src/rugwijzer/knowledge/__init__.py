@@ -9,12 +9,15 @@ from __future__ import annotations
 import functools
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
 
 from rugwijzer.core.knowledge import KnowledgeBase
+
+if TYPE_CHECKING:
+    from rugwijzer.core.flow import Flow
 
 SECTIONS: dict[str, str] = {
     "meta": "meta.yaml",
@@ -120,3 +123,28 @@ def _entry_name(node: Any, path: list[Any]) -> str:
 def load_knowledge() -> KnowledgeBase:
     """The packaged knowledge base, read and checked once per process."""
     return build(read_documents())
+
+
+QUESTIONS_FILE = "questions.yaml"
+
+
+def read_questions(folder: Path | None = None) -> Any:
+    """The raw question flow document (questions.yaml), read with the same strict YAML loader."""
+    base = folder if folder is not None else DATA_DIR
+    try:
+        return yaml.load((base / QUESTIONS_FILE).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except FileNotFoundError:
+        raise KnowledgeError(f"{QUESTIONS_FILE}: file is missing") from None
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{QUESTIONS_FILE}: not valid YAML: {exc}") from None
+
+
+@functools.cache
+def load_flow() -> Flow:
+    """The self-check question flow, checked against the contract and the knowledge base."""
+    from rugwijzer.core.flow import FlowError, build_flow
+
+    try:
+        return build_flow(read_questions(), load_knowledge())
+    except FlowError as exc:
+        raise KnowledgeError(f"{QUESTIONS_FILE}: {exc}") from None
