@@ -166,3 +166,16 @@ def test_python_dash_m_and_console_script_work_the_same() -> None:
     a, b = json.loads(by_module.stdout), json.loads(by_script.stdout)
     assert a["urgency"] == b["urgency"] == "soon"
     assert a["flags"] == b["flags"]
+
+
+def test_invalid_line_with_an_emergency_says_so() -> None:
+    typo = {k: v for k, v in intake(bladder_problem=True, saddle_numbness=True).items() if k != "bladder_problems"}
+    lines = ["{", json.dumps(typo)]
+    result = run(["assess", "--jsonl", "-"], "\n".join(lines) + "\n")
+    first, second = (json.loads(x) for x in result.stdout.splitlines())
+    assert "emergency" not in first["error"]
+    assert second["error"]["emergency"]["flags"] == ["cauda_equina_saddle"]
+    assert {"bladder_problem", "bladder_problems"} <= set(second["error"]["fields"])
+    single = run(["assess", "--lang", "en", "-"], lines[1])
+    assert single.exit_code == 2
+    assert "112" in single.stderr and "bladder_problem" in single.stderr

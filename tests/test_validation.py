@@ -154,3 +154,16 @@ def test_partial_medication_is_conservative(assessor: Assessor) -> None:
     answer = assessor.assess({"bladder_problems": True}, TODAY)
     # Age is unknown, so the age-70 caution may hold: no NSAID advice without a doctor.
     assert answer["medication"]["nsaid"] == "avoid"
+
+
+def test_invalid_intake_still_carries_an_emergency(assessor: Assessor) -> None:
+    """A null stays an error (contract §1), but the emergency in the other answers is not withheld."""
+    with pytest.raises(IntakeError) as info:
+        assessor.assess(intake(fever=None, saddle_numbness=True), TODAY, "en")
+    assert info.value.fields == ["fever"]
+    assert info.value.emergency is not None
+    assert info.value.emergency["flags"] == ["cauda_equina_saddle"]
+    assert "112" in info.value.emergency["action"]["action"]
+    with pytest.raises(IntakeError) as calm:
+        assessor.assess(intake(fever=None), TODAY)
+    assert calm.value.emergency is None

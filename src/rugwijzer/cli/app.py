@@ -153,6 +153,10 @@ def _parse_date(value: str | None) -> date:
 def _fail_with_problems(exc: IntakeError, lang: Lang) -> NoReturn:
     _ = gettext_for(lang)
     console = Console(stderr=True, highlight=False)
+    if exc.emergency:
+        action = exc.emergency["action"]
+        console.print(f"[bold white on red] {action['name']} [/] [bold]{action['action']}[/]")
+        console.print(_("The valid answers already show an emergency, whatever the others are."))
     heading = _("The intake is not valid. Please correct:")
     allowed = _("allowed")
     console.print(f"[bold red]{heading}[/]")
@@ -188,6 +192,9 @@ def serve(
     typer.echo(f"Rugwijzer: http://{host}:{port}/  (Ctrl+C to stop)")
     # No access log: URLs and addresses are personal enough to keep out of logs.
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
+
+
+import rugwijzer.cli.report  # noqa: E402, F401  (registers `rugwijzer report`; it reuses the helpers above)
 
 
 def main() -> None:

@@ -42,6 +42,8 @@ class IntakeError(ValueError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
+        # Set by the assessor when the valid answers already show an emergency (see Assessor.assess).
+        self.emergency: dict[str, Any] | None = None
         super().__init__("; ".join(str(p) for p in problems))
 
     @property
@@ -57,11 +59,14 @@ class IntakeError(ValueError):
         return names
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "message": "invalid intake: " + "; ".join(str(p) for p in self.problems),
             "fields": self.fields,
             "problems": [p.as_dict() for p in self.problems],
         }
+        if self.emergency:
+            out["emergency"] = self.emergency
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,8 +36,32 @@ class Assessor:
 
     def assess(self, data: Mapping[str, Any], today: date | None = None, lang: Lang = "nl",
                region: Region = "be") -> dict[str, Any]:
-        """The full JSON-ready answer for a decoded intake."""
-        return self.explainer(lang, region).explain(self.assessment(data, today))
+        """The full JSON-ready answer for a decoded intake. An IntakeError carries, in
+        ``emergency``, the emergency advice when the valid answers already show one."""
+        day = today or date.today()
+        try:
+            assessment = self.engine.assess(parse_intake(data), day)
+        except IntakeError as exc:
+            exc.emergency = self._emergency_despite(data, exc, day, lang, region)
+            raise
+        return self.explainer(lang, region).explain(assessment)
+
+    def _emergency_despite(self, data: Mapping[str, Any], error: IntakeError, today: date, lang: Lang,
+                           region: Region) -> dict[str, Any] | None:
+        """The error stands (contract §1: a null or a typo is never read as "no"), but a person whose
+        other answers already show an emergency must not be left without that advice. The bad
+        fields are treated as unknown; only an emergency that holds whatever they are is reported."""
+        bad = {problem.field.split(".")[0] for problem in error.problems}
+        if "intake" in bad:
+            return None
+        try:
+            assessment = self.engine.assess(parse_intake({k: v for k, v in data.items() if k not in bad}), today)
+        except IntakeError:
+            return None
+        if assessment.urgency != "emergency":
+            return None
+        answer = self.explainer(lang, region).explain(assessment)
+        return {"urgency": "emergency", "flags": [f.id for f in assessment.flags], "action": answer["action"]}
 
     def assess_text(self, text: str | bytes, today: date | None = None, lang: Lang = "nl",
                     region: Region = "be") -> dict[str, Any]:
@@ -51,9 +75,13 @@ class Assessor:
         day = today or date.today()
         explain = self.explainer(lang, region).explain
         for number, line in enumerate(lines, 1):
+            data: dict[str, Any] | None = None
             try:
-                answer = explain(self.engine.assess(parse_intake(load_json_object(line)), day))
+                data = load_json_object(line)
+                answer = explain(self.engine.assess(parse_intake(data), day))
             except IntakeError as exc:
+                if data is not None:
+                    exc.emergency = self._emergency_despite(data, exc, day, lang, region)
                 yield orjson.dumps({"error": {"line": number, **exc.as_dict()}}), False
             else:
                 yield orjson.dumps(answer), True
