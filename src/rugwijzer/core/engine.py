@@ -254,12 +254,19 @@ class Engine:
             return self._assess_complete(parsed.intake, today)
         return self._assess_partial(parsed, today)
 
-    def _facts(self, intake: Intake) -> dict[str, Any]:
+    def _facts(self, intake: Intake, unknown: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The intake's answers plus the derived facts the rules use; ``unknown`` answers (a partial
+        intake) are UNKNOWN, and so is whatever depends on them."""
         facts = dict(intake.__dict__)
-        for name, value in zip(self._derived, self._derived_test(facts), strict=True):
-            facts[name] = bool(value)
-        facts["episode"] = self._episode(intake.duration_days)
-        startback = self._startback.score(intake.startback)
+        if unknown:
+            facts.update(dict.fromkeys(unknown, UNKNOWN))
+            for name, condition in self._derived.items():
+                facts[name] = condition.evaluate_partial(facts)
+        else:
+            for name, value in zip(self._derived, self._derived_test(facts), strict=True):
+                facts[name] = bool(value)
+        facts["episode"] = UNKNOWN if "duration_days" in unknown else self._episode(intake.duration_days)
+        startback = self._startback.score(intake.startback)  # optional, so never unknown
         facts["startback_score"] = startback
         facts["startback_risk"] = startback.risk if startback else None
         return facts
@@ -272,16 +279,7 @@ class Engine:
         return self._finish(intake, facts, fired, today, complete=True)
 
     def _assess_partial(self, parsed: ParsedIntake, today: date) -> Assessment:
-        facts = dict(parsed.intake.__dict__)
-        for name in parsed.unknown:
-            facts[name] = UNKNOWN
-        for name, condition in self._derived.items():
-            facts[name] = condition.evaluate_partial(facts)
-        facts["episode"] = (UNKNOWN if "duration_days" in parsed.unknown
-                            else self._episode(parsed.intake.duration_days))
-        startback = self._startback.score(parsed.intake.startback)
-        facts["startback_score"] = startback
-        facts["startback_risk"] = startback.risk if startback else None
+        facts = self._facts(parsed.intake, parsed.unknown)
         seen = parsed.intake.seen_doctor_this_episode
         fired = [rule.fire(seen) for rule in self._flags if rule.condition.evaluate_partial(facts) is True]
         if not any(f.level == "emergency" for f in fired):
