@@ -1,0 +1,223 @@
+"""Diary use cases: start an episode, add entries (re-assessed by the one engine), end, look back,
+export and delete. Adapters (CLI, web) call these; storage does the keeping.
+
+Writes happen in one short unit of work each (see ``rugwijzer.storage``): the episode, its entries
+and the new assessment are read and the entry written in the same transaction, so two writers
+never base their advice on each other's half-done work.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from rugwijzer.core.knowledge import Lang, Region
+from rugwijzer.core.validation import Problem, parse_intake
+from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
+from rugwijzer.diary.followup import (
+    AlarmReason,
+    Changes,
+    Step,
+    alarm_due,
+    changes,
+    is_pregnant,
+    previous_step,
+    timeline,
+)
+from rugwijzer.diary.model import Entry, Episode, NewEntry
+from rugwijzer.diary.rules import DiaryRules, load_rules
+from rugwijzer.diary.validate import check_entry, check_onset
+from rugwijzer.services.assessing import Assessor, default_assessor
+from rugwijzer.storage import Database, UnitOfWork
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of starting or adding: the new advice and what changed (None at the start)."""
+
+    episode: Episode
+    step: Step
+    answer: dict[str, Any]
+    changes: Changes | None
+    alarm_reason: AlarmReason | None = None
+
+    @property
+    def entry(self) -> Entry | None:
+        return self.step.entry
+
+
+@dataclass(frozen=True, slots=True)
+class Emergency:
+    """An emergency found before the self-check was complete: nothing stored, act now."""
+
+    answer: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """One episode looked at now: every step with its advice (``answers[i]`` belongs to ``steps[i]``)."""
+
+    episode: Episode
+    steps: list[Step]
+    answers: list[dict[str, Any]]
+
+    @property
+    def latest(self) -> dict[str, Any]:
+        return self.answers[-1]
+
+    @property
+    def last_changes(self) -> Changes | None:
+        return changes(self.answers[-2], self.answers[-1]) if len(self.answers) > 1 else None
+
+
+class DiaryService:
+    def __init__(self, db: Database, assessor: Assessor | None = None, rules: DiaryRules | None = None) -> None:
+        self.db = db
+        self.assessor = assessor or default_assessor()
+        self.rules = rules or load_rules()
+
+    # ---- reading ---------------------------------------------------------------------------
+    def episodes(self) -> list[Episode]:
+        return self.db.read(lambda uow: uow.diary.episodes())
+
+    def current(self) -> Episode | None:
+        """The latest episode (open or ended), or None before the first."""
+        return self.db.read(lambda uow: uow.diary.latest_episode())
+
+    def history(self, lang: Lang = "nl", region: Region = "be", episode_id: int | None = None,
+                progress: Progress | None = None) -> History:
+        def load(uow: UnitOfWork) -> tuple[Episode, list[Entry]]:
+            episode = uow.diary.episode(episode_id) if episode_id else uow.diary.latest_episode()
+            if episode is None:
+                raise DiaryStateError("no_episode")
+            return episode, uow.diary.entries(episode.id)
+
+        episode, entries = self.db.read(load)
+        steps = timeline(episode, entries, self.rules)
+        answers = []
+        for done, step in enumerate(steps, 1):
+            answers.append(self.assessor.assess(step.intake, step.on, lang, region))
+            if progress and (done % 100 == 0 or done == len(steps)):
+                progress(done, len(steps))
+        return History(episode, steps, answers)
+
+    def alarm_check(self, on: date, pain: int) -> tuple[AlarmReason | None, list[str]]:
+        """Whether a new entry on ``on`` with ``pain`` must come with the alarm questions, and which."""
+        def look(uow: UnitOfWork) -> tuple[AlarmReason | None, list[str]]:
+            episode = self._open(uow)
+            steps = timeline(episode, uow.diary.entries(episode.id), self.rules)
+            return alarm_due(steps, on, pain, self.rules), self.alarm_fields(episode)
+
+        return self.db.read(look)
+
+    def alarm_fields(self, episode: Episode) -> list[str]:
+        return self.rules.alarm_fields(is_pregnant(episode.baseline))
+
+    # ---- writing ---------------------------------------------------------------------------
+    def start(self, onset: date, answers: Mapping[str, Any], today: date, lang: Lang = "nl",
+              region: Region = "be") -> Outcome | Emergency:
+        """Start an episode with the self-check answers; ``duration_days`` comes from ``onset``.
+
+        An incomplete self-check that already shows an emergency is not stored: the person must act
+        now (contract §4). Raises IntakeError or DiaryInputError naming the fields.
+        """
+        check_onset(onset, today)
+        data = {**answers, "duration_days": (today - onset).days}
+        assessment = self.assessor.assessment(data, today)
+        if not assessment.complete:
+            return Emergency(self.assessor.explainer(lang, region).explain(assessment))
+        intake = parse_intake(data).intake.model_dump(mode="json", exclude_defaults=True)
+
+        def work(uow: UnitOfWork) -> Episode:
+            latest = uow.diary.latest_episode()
+            if latest is not None and latest.open:
+                raise DiaryStateError("episode_open")
+            baseline = {**intake, "first_episode": False} if latest is not None else intake
+            return uow.diary.add_episode(onset, today, baseline)
+
+        episode = self.db.write(work)
+        step = timeline(episode, [], self.rules)[0]
+        return Outcome(episode, step, self.assessor.assess(step.intake, step.on, lang, region), None)
+
+    def add(self, new: NewEntry, today: date, lang: Lang = "nl", region: Region = "be") -> Outcome:
+        """Add an entry to the open episode, re-assess, and say what changed since the step before.
+
+        Raises DiaryInputError (bad values), AlarmCheckDue (alarm answers needed first) or
+        DiaryStateError; in each case nothing is stored.
+        """
+        def work(uow: UnitOfWork) -> tuple[Episode, list[Step], int, AlarmReason | None]:
+            episode = self._open(uow, lock=True)
+            pregnant = is_pregnant(episode.baseline)
+            check_entry(new, episode, today, self.rules, pregnant)
+            entries = uow.diary.entries(episode.id)
+            reason = alarm_due(timeline(episode, entries, self.rules), new.entry_date, new.pain, self.rules)
+            pending = Entry(**_fields(new), id=sys.maxsize, episode_id=episode.id)  # last of its day
+            steps = timeline(episode, [*entries, pending], self.rules)
+            index = next(i for i, s in enumerate(steps) if s.entry is pending)
+            assessment = self.assessor.assessment(steps[index].intake, steps[index].on)
+            if reason is not None:
+                self._require_alarm_answers(new, reason, self.rules.alarm_fields(pregnant), assessment.urgency)
+            stored = uow.diary.add_entry(episode.id, new, assessment.urgency, tuple(f.id for f in assessment.flags))
+            steps[index] = replace(steps[index], entry=stored)
+            return episode, steps, index, reason
+
+        episode, steps, index, reason = self.db.write(work)
+        step, before = steps[index], steps[index - 1] if index else None
+        answer = self.assessor.assess(step.intake, step.on, lang, region)
+        previous = self.assessor.assess(before.intake, before.on, lang, region) if before else None
+        return Outcome(episode, step, answer, changes(previous, answer) if previous else None, reason)
+
+    @staticmethod
+    def _require_alarm_answers(new: NewEntry, reason: AlarmReason, fields: list[str], urgency: str) -> None:
+        missing = [f for f in fields if f not in (new.alarm_answers or {})]
+        # An emergency answer ends the questions at once (contract §4): the rest can wait.
+        if missing and urgency != "emergency":
+            raise AlarmCheckDue(reason, missing)
+
+    def end(self, ended_on: date, today: date) -> Episode:
+        """Close the open episode (recovered); the next one starts with ``first_episode`` false."""
+        def work(uow: UnitOfWork) -> Episode:
+            episode = self._open(uow, lock=True)
+            last = max([e.entry_date for e in uow.diary.entries(episode.id)] + [episode.started_on])
+            if not last <= ended_on <= today:
+                raise DiaryInputError([Problem("date", "must fall between the last entry and today",
+                                               f"a date from {last} to {today} (YYYY-MM-DD)")])
+            uow.diary.end_episode(episode.id, ended_on)
+            return replace(episode, ended_on=ended_on)
+
+        return self.db.write(work)
+
+    def delete_everything(self) -> tuple[int, int]:
+        """Delete every episode and entry, and leave nothing behind in the database file."""
+        counts = self.db.write(lambda uow: uow.diary.delete_everything())
+        self.db.compact()
+        return counts
+
+    def _open(self, uow: UnitOfWork, lock: bool = False) -> Episode:
+        latest = uow.diary.latest_episode()
+        if latest is None or not latest.open:
+            raise DiaryStateError("no_episode")
+        if lock:
+            locked = uow.diary.episode(latest.id, lock=True)
+            assert locked is not None
+            return locked
+        return latest
+
+    def previous_pain(self, on: date) -> int | None:
+        def look(uow: UnitOfWork) -> int | None:
+            latest = uow.diary.latest_episode()
+            if latest is None or not latest.open:
+                return None
+            return previous_step(timeline(latest, uow.diary.entries(latest.id), self.rules), on).pain
+
+        return self.db.read(look)
+
+
+def _fields(new: NewEntry) -> dict[str, Any]:
+    return {name: getattr(new, name) for name in ("entry_date", "pain", "activity", "medication", "notes",
+                                                  "seen_doctor", "alarm_answers")}

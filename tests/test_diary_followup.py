@@ -1,0 +1,102 @@
+"""The diary's pure follow-up rules: trend, intake per step, alarm re-check, what changed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from diary_support import ONSET, baseline, day
+from rugwijzer.diary.followup import PainSeries, alarm_due, changes, timeline
+from rugwijzer.diary.model import Entry, Episode
+from rugwijzer.diary.rules import load_rules
+
+RULES = load_rules()
+
+
+def _episode(**changes: object) -> Episode:
+    return Episode(1, ONSET, ONSET, None, baseline(**changes), datetime(2026, 9, 1))
+
+
+def _entries(*points: tuple[int, int], **fields: object) -> list[Entry]:
+    return [Entry(entry_date=day(d), pain=p, id=i, episode_id=1, **fields)  # type: ignore[arg-type]
+            for i, (d, p) in enumerate(points, 1)]
+
+
+def _trend(*points: tuple[int, int], fallback: str = "stable") -> str:
+    series = PainSeries()
+    for d, p in points:
+        series.append(day(d), p)
+    return series.trend(RULES.trend, fallback)
+
+
+@pytest.mark.parametrize(("points", "expected"), [
+    ([(0, 5)], "improving"),                      # one point: the answer given at the start
+    ([(0, 5), (1, 7)], "worsening"),              # all recent: latest against the one before
+    ([(0, 5), (1, 6)], "stable"),                 # one point up is not yet a trend
+    ([(0, 7), (1, 5)], "improving"),
+    ([(0, 6), (1, 6), (2, 6), (3, 4), (4, 4), (5, 4)], "improving"),  # means 6 -> 4
+    ([(0, 6), (1, 6), (2, 6), (3, 5), (4, 5), (5, 5)], "stable"),     # means 6 -> 5
+    ([(0, 4), (1, 4), (2, 4), (3, 5), (4, 6), (5, 6)], "worsening"),  # means 4 -> 5.67
+    ([(0, 6), (7, 3)], "improving"),              # weekly entries: the last older point stands in
+    ([(0, 6), (7, 5)], "stable"),
+])
+def test_trend_rule(points: list[tuple[int, int]], expected: str) -> None:
+    assert _trend(*points, fallback="improving" if len(points) == 1 else "stable") == expected
+
+
+def test_each_step_is_an_intake_with_duration_from_the_onset() -> None:
+    steps = timeline(_episode(), _entries((3, 5), (43, 4)), RULES)
+    assert [s.day for s in steps] == [0, 3, 43]
+    assert [s.intake["pain_score"] for s in steps] == [5, 5, 4]
+    assert steps[-1].intake["age"] == 40 and "duration_days" in steps[-1].intake
+
+
+def test_alarm_answers_and_seeing_a_doctor_carry_forward() -> None:
+    entries = [Entry(entry_date=day(2), pain=5, id=1, episode_id=1, alarm_answers={"night_pain": True}),
+               Entry(entry_date=day(3), pain=5, id=2, episode_id=1, seen_doctor=True),
+               Entry(entry_date=day(4), pain=5, id=3, episode_id=1)]
+    steps = timeline(_episode(), entries, RULES)
+    assert [s.intake["night_pain"] for s in steps] == [False, True, True, True]
+    assert [s.intake.get("seen_doctor_this_episode", False) for s in steps] == [False, False, True, True]
+
+
+def test_entries_written_the_same_day_keep_their_order_after_the_start() -> None:
+    steps = timeline(_episode(), _entries((0, 6), (0, 7)), RULES)
+    assert [s.entry.id if s.entry else 0 for s in steps] == [0, 1, 2]
+
+
+def test_alarm_questions_come_back_weekly_and_when_pain_rises() -> None:
+    steps = timeline(_episode(), _entries((3, 5)), RULES)
+    assert alarm_due(steps, day(4), 5, RULES) is None
+    assert alarm_due(steps, day(4), 6, RULES) == "pain_rises"
+    assert alarm_due(steps, day(7), 4, RULES) == "weekly"
+    checked = timeline(_episode(), [*_entries((3, 5)),
+                                    Entry(entry_date=day(6), pain=5, id=9, episode_id=1, alarm_answers={})], RULES)
+    assert alarm_due(checked, day(12), 5, RULES) is None
+
+
+def test_what_changed_names_new_and_cleared_flags_levels_and_milestones() -> None:
+    before = {"urgency": "routine", "episode": "acute", "flags": [
+        {"id": "a", "level": "routine", "title": "A"}, {"id": "b", "level": "soon", "title": "B"}],
+        "milestones": [{"id": "m1", "day": 7, "date": "x", "reached": True, "text": "t"},
+                       {"id": "m2", "day": 43, "date": "y", "reached": False, "text": "u"}]}
+    after = {"urgency": "soon", "episode": "subacute", "flags": [
+        {"id": "b", "level": "routine", "title": "B"}, {"id": "c", "level": "soon", "title": "C"}],
+        "milestones": [{"id": "m1", "day": 7, "date": "x", "reached": True, "text": "t"},
+                       {"id": "m2", "day": 43, "date": "y", "reached": True, "text": "u"}]}
+    diff = changes(before, after).as_dict()
+    assert diff["urgency"] == {"before": "routine", "now": "soon"}
+    assert [f["id"] for f in diff["new_flags"]] == ["c"]
+    assert [f["id"] for f in diff["cleared_flags"]] == ["a"]
+    assert diff["level_changes"] == [{"id": "b", "level": "routine", "title": "B", "level_before": "soon"}]
+    assert [m["id"] for m in diff["milestones_reached"]] == ["m2"]
+    assert not changes(after, after).anything
+
+
+def test_the_rules_file_names_its_source_and_asks_every_alarm_question() -> None:
+    assert "Ostelo" in RULES.trend.source and RULES.alarm_recheck.every_days == 7
+    assert {"bladder_problems", "saddle_numbness", "leg_weakness", "fever"} <= set(RULES.alarm_questions)
+    for name in RULES.alarm_questions:
+        question = RULES.question(name)
+        assert all(question.text[lang] for lang in ("nl", "fr", "en"))
