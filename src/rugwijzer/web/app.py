@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from rugwijzer import __version__
+from rugwijzer.api import install as install_interop
 
 
 def create_app() -> FastAPI:
@@ -19,4 +20,5 @@ def create_app() -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    install_interop(app)
     return app

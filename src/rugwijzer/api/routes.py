@@ -1,0 +1,172 @@
+"""The JSON API under /api/v1: assessments, the rules and the question flow, statelessly."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
+from rugwijzer.api.examples import EXAMPLES, intake
+from rugwijzer.api.models import AssessmentAnswer, ErrorEnvelope, FlowDocument, RulesDocument
+from rugwijzer.api.negotiation import choose_lang
+from rugwijzer.api.schema import intake_schema
+from rugwijzer.core.knowledge import Lang, Region
+from rugwijzer.core.validation import IntakeError
+from rugwijzer.services.assessing import default_assessor
+from rugwijzer.services.review import review_document
+
+EXAMPLE_DAY = date(2026, 11, 25)
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+LangQuery = Annotated[Lang | None, Query(description="language of the texts; wins over Accept-Language "
+                                                     "(default nl)")]
+RegionQuery = Annotated[Region, Query(description="phone numbers and services of Belgium or the Netherlands")]
+DateQuery = Annotated[date | None, Query(alias="date", description="assessment date (ISO, 1900–2199); "
+                                                                   "default: today on the server")]
+
+
+def _error(status: int, description: str, example: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {"model": ErrorEnvelope, "description": description}
+    if example is not None:
+        response["content"] = {JSON: {"example": example}}
+    return response
+
+
+def _invalid_example() -> dict[str, Any]:
+    bad = {k: v for k, v in intake(pain_score=11, radiation="knee").items() if k != "fever"}
+    try:
+        default_assessor().assessment(bad, EXAMPLE_DAY)
+    except IntakeError as exc:
+        return {"error": {"status": 422, **exc.as_dict()}}
+    raise AssertionError("the invalid example was accepted")  # pragma: no cover
+
+
+def _answer_examples() -> dict[str, Any]:
+    assessor = default_assessor()
+    return {name: {"summary": example["summary"],
+                   "value": assessor.assess(example["value"], EXAMPLE_DAY, "en", "be")}
+            for name, example in EXAMPLES.items() if name in ("ordinary", "partial_emergency")}
+
+
+COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: _error(422, "invalid query parameters"),
+    "default": _error(500, "any other error, in the same format"),
+}
+
+router = APIRouter(prefix="/api/v1", tags=["JSON API"])
+
+
+def lang_of(request: Request, lang: Lang | None) -> Lang:
+    return choose_lang(lang, request.headers.get("accept-language"))
+
+
+def json_response(body: Any, lang: Lang | None = None, private: bool = False) -> Response:
+    """A JSON answer; ``private`` answers (about a person) are never cached."""
+    headers = {"Vary": "Accept-Language"}
+    if lang:
+        headers["Content-Language"] = lang
+    headers["Cache-Control"] = "no-store" if private else "public, max-age=3600"
+    return Response(orjson.dumps(body), media_type=JSON, headers=headers)
+
+
+def _require_json(request: Request) -> None:
+    kind = request.headers.get("content-type", JSON).split(";")[0].strip().lower()
+    if kind not in (JSON, "") and not kind.endswith("+json"):
+        raise ApiError(ErrorInfo.single(415, "content-type", f"unsupported media type {kind[:60]!r}",
+                                        "application/json"))
+
+
+def _check_date(day: date | None) -> date:
+    if day is None:
+        return date.today()
+    if not EARLIEST <= day <= LATEST:
+        raise ApiError(ErrorInfo.single(422, "date", f"got {day.isoformat()}", "an ISO date from 1900 to 2199"))
+    return day
+
+
+@router.post(
+    "/assessments",
+    summary="Assess one intake",
+    description=("Send one intake (contract §1) as a JSON object; get the assessment (contract §2) with "
+                 "its texts. Nothing is stored or logged. Errors name every bad field and what it allows."),
+    response_model=None,
+    responses={
+        200: {"model": AssessmentAnswer, "description": "the assessment with its texts",
+              "content": {JSON: {"examples": _answer_examples()}}},
+        413: _error(413, "the body is larger than 64 KB"),
+        415: _error(415, "the body is not JSON"),
+        422: _error(422, "the intake (or a query parameter) is invalid: every bad field is named",
+                    _invalid_example()),
+        "default": COMMON_ERRORS["default"],
+    },
+    openapi_extra={"requestBody": {"required": True, "content": {
+        JSON: {"schema": intake_schema(), "examples": EXAMPLES}}}},
+)
+async def create_assessment(request: Request, lang: LangQuery = None, region: RegionQuery = "be",
+                            on: DateQuery = None) -> Response:
+    _require_json(request)
+    day = _check_date(on)
+    chosen = lang_of(request, lang)
+    body = await request.body()
+    try:
+        answer = default_assessor().assess_text(body, day, chosen, region)
+    except IntakeError as exc:
+        raise ApiError(ErrorInfo.from_intake_error(exc)) from None
+    return json_response(answer, chosen, private=True)
+
+
+@functools.cache
+def _rules(lang: Lang) -> bytes:
+    return orjson.dumps(review_document(default_assessor().kb, lang))
+
+
+@router.get(
+    "/rules",
+    summary="Every rule, threshold, item and source",
+    description="The knowledge base as review tables, in the order of the clinical rules.",
+    response_model=None,
+    responses={200: {"model": RulesDocument, "description": "the review tables"}, **COMMON_ERRORS},
+)
+async def get_rules(request: Request, lang: LangQuery = None) -> Response:
+    chosen = lang_of(request, lang)
+    return Response(_rules(chosen), media_type=JSON,
+                    headers={"Content-Language": chosen, "Vary": "Accept-Language",
+                             "Cache-Control": "public, max-age=3600"})
+
+
+@functools.cache
+def _flow_document() -> bytes:
+    from rugwijzer.knowledge import load_flow
+
+    return orjson.dumps({"knowledge_version": default_assessor().kb.version,
+                         **load_flow().model_dump(mode="json")})
+
+
+@router.get(
+    "/questionnaire",
+    summary="The question flow as data",
+    description=("The screens of the self-check in order, each with its questions: the intake field each "
+                 "fills (startback.<key> for STarT Back; helpers only steer the flow), the kind of answer, "
+                 "the options with their contract values, texts in nl/fr/en, and ask_when: the condition "
+                 "(in the knowledge base's condition language, over earlier answers) under which a screen "
+                 "or question is asked. The same flow is served as a FHIR Questionnaire at "
+                 "/fhir/Questionnaire/rugwijzer-intake."),
+    response_model=None,
+    responses={200: {"model": FlowDocument, "description": "the question flow"}, **COMMON_ERRORS},
+)
+async def get_questionnaire() -> Response:
+    return Response(_flow_document(), media_type=JSON, headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.post("/noop", include_in_schema=False)
+async def noop(request: Request) -> Response:
+    """Reads the body and answers a constant: the benchmark's baseline (bench/bench_api.py)."""
+    await request.body()
+    return Response(b'{"ok":true}', media_type=JSON)
+
+

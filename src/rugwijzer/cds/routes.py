@@ -1,0 +1,109 @@
+"""CDS Hooks routes: discovery and the patient-view service."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
+from rugwijzer.api.models import ErrorEnvelope
+from rugwijzer.api.routes import LangQuery, RegionQuery, lang_of
+from rugwijzer.api.schema import self_contained
+from rugwijzer.cds.cards import assessment_card, problem_card
+from rugwijzer.cds.hook import HOOK, PREFETCH_KEY, SERVICE_ID, HookRequest, discovery, latest_response
+from rugwijzer.core.knowledge import Lang, Region
+from rugwijzer.core.validation import IntakeError, load_json_object
+from rugwijzer.fhir.response import intake_from_response
+from rugwijzer.i18n import gettext_for
+from rugwijzer.services.assessing import default_assessor
+
+router = APIRouter(prefix="/cds-services", tags=["CDS Hooks"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorEnvelope, "description": "not a valid CDS Hooks request for this service"},
+    413: {"model": ErrorEnvelope, "description": "the body is larger than 64 KB"},
+    422: {"model": ErrorEnvelope, "description": "invalid query parameters"},
+    "default": {"model": ErrorEnvelope, "description": "any other error, in the same format"},
+}
+_CARDS_SCHEMA = {"type": "object", "required": ["cards"], "properties": {"cards": {"type": "array", "items": {
+    "type": "object", "required": ["summary", "indicator", "source"], "properties": {
+        "uuid": {"type": "string"}, "summary": {"type": "string", "maxLength": 140},
+        "indicator": {"enum": ["info", "warning", "critical"]}, "detail": {"type": "string"},
+        "source": {"type": "object"}, "links": {"type": "array"}}}}}}
+
+
+def _labels(lang: Lang) -> dict[str, str]:
+    _ = gettext_for(lang, "api")
+    return {"reasons": _("Reasons"),
+            "causes": _("Possible causes"),
+            "partial": _("Assessed on a questionnaire that was not finished: the answers given already "
+                         "show an emergency."),
+            "incomplete": _("the latest back pain questionnaire could not be assessed (missing or invalid "
+                            "answers)")}
+
+
+def _links(request: Request, lang: Lang) -> list[dict[str, str]]:
+    _ = gettext_for(lang, "api")
+    base = str(request.base_url).rstrip("/")
+    return [{"label": _("How Rugwijzer decides: every rule and its source"),
+             "url": f"{base}/api/v1/rules?lang={lang}", "type": "absolute"}]
+
+
+def _parse(body: bytes) -> HookRequest:
+    try:
+        hook = HookRequest.model_validate(load_json_object(body))
+    except IntakeError as exc:
+        raise ApiError(ErrorInfo.from_intake_error(exc, status=400)) from None
+    except ValidationError as exc:
+        problems = [{"field": ".".join(str(p) for p in e["loc"]) or "request", "message": e["msg"],
+                     "allowed": "a CDS Hooks 2.0 request"} for e in exc.errors(include_url=False)]
+        names = tuple(p["field"] for p in problems)
+        raise ApiError(ErrorInfo(400, "invalid CDS Hooks request: " + ", ".join(names), names,
+                                 tuple(problems))) from None
+    if hook.hook != HOOK:
+        raise ApiError(ErrorInfo.single(400, "hook", f"got {hook.hook[:40]!r}", HOOK))
+    return hook
+
+
+def _cards(hook: HookRequest, request: Request, lang: Lang, region: Region) -> list[dict[str, Any]]:
+    response = latest_response((hook.prefetch or {}).get(PREFETCH_KEY))
+    if response is None:
+        return []
+    links, labels = _links(request, lang), _labels(lang)
+    try:
+        mapped = intake_from_response(response)
+        answer = default_assessor().assess(mapped.intake, mapped.authored or date.today(), lang, region)
+    except ApiError as exc:
+        return [problem_card(list(exc.info.fields), links, labels)]
+    except IntakeError as exc:
+        return [problem_card(list(exc.fields), links, labels)]
+    return [assessment_card(answer, links, labels)]
+
+
+@router.get("", summary="CDS Hooks discovery", response_model=None,
+            responses={200: {"description": "the services", "content": {JSON: {"schema": {"type": "object"}}}},
+                       "default": _ERRORS["default"]})
+async def list_services() -> Response:
+    return Response(orjson.dumps(discovery()), media_type=JSON)
+
+
+@router.post(
+    f"/{SERVICE_ID}",
+    summary="Triage of the patient's latest low back pain questionnaire (hook patient-view)",
+    description=("Cards: critical for emergency and urgent, warning for soon, info otherwise, with the "
+                 "reasons and a link to the public explanation of the rules. No card when there is no "
+                 "prefetched QuestionnaireResponse to assess. Stateless: nothing is stored or logged."),
+    response_model=None,
+    responses={200: {"description": "the cards", "content": {JSON: {"schema": _CARDS_SCHEMA}}}, **_ERRORS},
+    openapi_extra={"requestBody": {"required": True, "content": {JSON: {"schema": self_contained(HookRequest)}}}},
+)
+async def triage(request: Request, lang: LangQuery = None, region: RegionQuery = "be") -> Response:
+    hook = _parse(await request.body())
+    chosen = lang_of(request, lang)
+    cards = _cards(hook, request, chosen, region)
+    return Response(orjson.dumps({"cards": cards}), media_type=JSON, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,178 @@
+"""A QuestionnaireResponse (raw FHIR JSON) → an intake dict for the core (contract §1).
+
+Each answered item's ``linkId`` names a question of the flow: the contract's intake field,
+``startback.<key>``, or a helper that only steers the flow. Values are read from the raw JSON, not
+from fhir.resources' parsed model, because that model coerces ``"true"`` to ``true`` and ``7.0`` to
+``7``: an answer must have the type its question asks for. The flow then turns the answers into an
+intake (questions that do not apply get their skip value); an answer that was given always counts,
+even for a question the flow would have skipped. Unanswered questions stay unknown, so the core
+applies partial-intake semantics (contract §4).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from pydantic import ValidationError
+
+from rugwijzer.api.errors import ApiError, ErrorInfo
+from rugwijzer.core.flow import STARTBACK_PREFIX, AnswerValue, Flow, Question, accepts, token
+from rugwijzer.core.validation import ALLOWED
+from rugwijzer.fhir.codes import QUESTIONNAIRE_URL
+
+_VALUE_KEYS = ("valueBoolean", "valueInteger", "valueDecimal", "valueString", "valueDate", "valueDateTime",
+               "valueTime", "valueUri", "valueCoding", "valueQuantity", "valueAttachment", "valueReference")
+
+
+@dataclass(frozen=True, slots=True)
+class MappedResponse:
+    intake: dict[str, Any]
+    authored: date | None
+
+
+def _problem(name: str, message: str, allowed: str, expression: str | None = None) -> dict[str, Any]:
+    """A problem with one element; by default the items with linkId ``name``."""
+    where = expression or f"QuestionnaireResponse.descendants().where(linkId='{name}')"
+    return {"field": name, "fields": [name], "message": message, "allowed": allowed, "expression": where}
+
+
+def _refuse(status: int, problems: list[dict[str, Any]]) -> ApiError:
+    names = tuple(dict.fromkeys(p["field"] for p in problems))
+    message = "; ".join(f"{p['field']}: {p['message']} (allowed: {p['allowed']})" for p in problems)
+    return ApiError(ErrorInfo(status, message, names, tuple(problems)))
+
+
+# ---- structure ------------------------------------------------------------------------------------
+
+def check_structure(raw: dict[str, Any]) -> None:
+    """Refuse anything that is not a valid R4 QuestionnaireResponse (400, naming each element)."""
+    if raw.get("resourceType") != "QuestionnaireResponse":
+        raise _refuse(400, [_problem("resourceType", f"got {str(raw.get('resourceType'))[:40]!r}",
+                                     "QuestionnaireResponse (or a Parameters resource holding one)",
+                                     "QuestionnaireResponse.resourceType")])
+    try:
+        QuestionnaireResponse.model_validate(raw)
+    except ValidationError as exc:
+        raise _refuse(400, [_structure_problem(e) for e in exc.errors(include_url=False)]) from None
+
+
+def _structure_problem(error: Any) -> dict[str, Any]:
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.get("loc", ()))
+    message = str(error.get("msg", "is not valid")).splitlines()[0][:200]
+    name = path.lstrip(".") or "QuestionnaireResponse"
+    return _problem(name, message, "an R4 QuestionnaireResponse", f"QuestionnaireResponse{path}")
+
+
+def _check_header(raw: dict[str, Any]) -> None:
+    canonical = raw.get("questionnaire")
+    if canonical is not None and str(canonical).split("|")[0] != QUESTIONNAIRE_URL:
+        raise _refuse(422, [_problem("questionnaire", f"got {str(canonical)[:80]!r}", QUESTIONNAIRE_URL,
+                                     "QuestionnaireResponse.questionnaire")])
+    if raw.get("status") == "entered-in-error":
+        raise _refuse(422, [_problem("status", "the response was entered in error",
+                                     "in-progress, completed, amended or stopped", "QuestionnaireResponse.status")])
+
+
+# ---- answers --------------------------------------------------------------------------------------
+
+def _answered_items(items: Any) -> Iterator[dict[str, Any]]:
+    """Every item with answers, through groups and items nested under answers."""
+    for item in items or ():
+        if item.get("answer"):
+            yield item
+            for answer in item["answer"]:
+                yield from _answered_items(answer.get("item"))
+        yield from _answered_items(item.get("item"))
+
+
+def _raw_value(answer: dict[str, Any]) -> Any:
+    key = next((k for k in _VALUE_KEYS if k in answer), None)
+    if key == "valueCoding":
+        return answer[key].get("code")
+    return answer[key] if key else None
+
+
+def _allowed(question: Question) -> str:
+    if question.kind in ("boolean", "choice", "multi"):
+        codes = ", ".join(token(o.value) for o in question.options)
+        shape = "valueBoolean" if question.kind == "boolean" else "valueCoding with a code"
+        return f"{shape}: {codes}" + (" (any number of answers)" if question.kind == "multi" else "")
+    return "valueInteger: " + ALLOWED.get(question.field, f"a whole number from {question.min} to {question.max}")
+
+
+def _typed(question: Question, raw: Any) -> Any:
+    """A coded answer's code becomes the option's value (``"true"`` → true for coded yes/no)."""
+    if question.kind in ("boolean", "choice") and isinstance(raw, str):
+        return next((o.value for o in question.options if token(o.value) == raw), raw)
+    return raw
+
+
+def _answer(question: Question, answers: list[dict[str, Any]]) -> tuple[AnswerValue, dict[str, Any] | None]:
+    values = [_typed(question, _raw_value(a)) for a in answers]
+    if question.kind == "multi":
+        value: Any = values
+    elif len(values) > 1:
+        return None, _problem(question.field, f"has {len(values)} answers", "exactly one answer")
+    else:
+        value = values[0]
+    if not accepts(question, value):
+        return None, _problem(question.field, f"got {json.dumps(value, default=str)[:60]}", _allowed(question))
+    return value, None
+
+
+def collect_answers(flow: Flow, raw: dict[str, Any]) -> dict[str, AnswerValue]:
+    """Typed answers by field; raises ApiError (422) naming every item that is wrong."""
+    answers: dict[str, AnswerValue] = {}
+    problems: list[dict[str, Any]] = []
+    for item in _answered_items(raw.get("item")):
+        link_id = str(item.get("linkId"))
+        try:
+            question = flow.question(link_id)
+        except KeyError:
+            problems.append(_problem(link_id, "is not a question of the rugwijzer-intake Questionnaire",
+                                     "the linkIds of GET /fhir/Questionnaire/rugwijzer-intake"))
+            continue
+        if link_id in answers:
+            problems.append(_problem(link_id, "is answered more than once", "one item per question"))
+            continue
+        value, problem = _answer(question, item["answer"])
+        if problem:
+            problems.append(problem)
+        else:
+            answers[link_id] = value
+    if problems:
+        raise _refuse(422, problems)
+    return answers
+
+
+def to_intake(flow: Flow, answers: dict[str, AnswerValue]) -> dict[str, Any]:
+    """The flow's intake, with every given answer kept (a given "yes" is never replaced by a skip
+    value); STarT Back is the flow's business (all nine answers, or none)."""
+    intake = flow.to_intake(answers)
+    for name, value in answers.items():
+        question = flow.question(name)
+        if not question.helper and not name.startswith(STARTBACK_PREFIX):
+            intake[name] = value
+    return intake
+
+
+def _authored(raw: dict[str, Any]) -> date | None:
+    text = raw.get("authored")
+    if isinstance(text, str) and len(text) >= 10:
+        return date.fromisoformat(text[:10])
+    return None
+
+
+def intake_from_response(raw: dict[str, Any], flow: Flow | None = None) -> MappedResponse:
+    """Map a QuestionnaireResponse to an intake; raises ApiError naming what is wrong."""
+    from rugwijzer.knowledge import load_flow
+
+    check_structure(raw)
+    _check_header(raw)
+    chosen = flow or load_flow()
+    return MappedResponse(to_intake(chosen, collect_answers(chosen, raw)), _authored(raw))

@@ -1,0 +1,113 @@
+"""The engine's answer (with texts) → a FHIR R4 Bundle: a RiskAssessment (urgency, flags with their
+reasons, suspected causes, STarT Back) and a CarePlan (the plan, and what to avoid)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fhir.resources.R4B.bundle import Bundle
+
+from rugwijzer.fhir.codes import system
+
+ANONYMOUS = {"display": "the person who answered the questionnaire"}
+
+
+def _coding(kind: str, code: str, display: str | None = None) -> dict[str, Any]:
+    coding = {"system": system(kind), "code": code}
+    if display:
+        coding["display"] = display
+    return coding
+
+
+def _concept(kind: str, code: str, display: str | None = None, text: str | None = None) -> dict[str, Any]:
+    concept: dict[str, Any] = {"coding": [_coding(kind, code, display)]}
+    if text:
+        concept["text"] = text
+    return concept
+
+
+def _predictions(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    action = answer["action"]
+    out = [{"outcome": _concept("urgency", answer["urgency"], action["name"], action["action"]),
+            "rationale": action["where"]}]
+    out += [{"outcome": _concept("flag", f["id"], f["title"]),
+             "qualitativeRisk": _concept("urgency", f["level"]),
+             "rationale": f"{f['why']} ({f['source']})"} for f in answer["flags"]]
+    out += [{"outcome": _concept("cause", c["id"], c["name"]), "rationale": c["explanation"]}
+            for c in answer["suspected"]]
+    startback = answer["startback"]
+    if startback:
+        out.append({"outcome": _concept("assessment", "startback", "STarT Back Tool"),
+                    "qualitativeRisk": _concept("startback-risk", startback["risk"], startback["name"]),
+                    "rationale": (f"total {startback['total']}/9, psychosocial {startback['psychosocial']}/5. "
+                                  f"{startback['care']}")})
+    return out
+
+
+def _notes(answer: dict[str, Any]) -> list[dict[str, str]]:
+    notes = [answer["disclaimer"]]
+    if answer["episode_text"]:
+        notes.append(f"{answer['episode_text']['name']}: {answer['episode_text']['text']}")
+    if answer["startback"]:
+        notes.append(answer["startback"]["notice"])
+    return [{"text": text} for text in notes]
+
+
+def risk_assessment(answer: dict[str, Any], subject: dict[str, Any], basis: list[dict[str, Any]]) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "RiskAssessment",
+        "status": "final" if answer["complete"] else "preliminary",
+        "code": _concept("assessment", "lbp-triage", "Rugwijzer low back pain triage"),
+        "subject": subject,
+        "occurrenceDateTime": answer["assessed_on"],
+        "prediction": _predictions(answer),
+        "mitigation": answer["action"]["action"],
+        "note": _notes(answer),
+    }
+    if basis:
+        resource["basis"] = basis
+    return resource
+
+
+def _activity(kind: str, code: str, title: str, text: str, avoid: bool = False) -> dict[str, Any]:
+    detail: dict[str, Any] = {"code": _concept(kind, code, title), "status": "not-started",
+                              "description": text}
+    if avoid:
+        detail["doNotPerform"] = True
+    return {"detail": detail}
+
+
+def care_plan(answer: dict[str, Any], subject: dict[str, Any], risk_url: str) -> dict[str, Any]:
+    steps = [_activity("plan", p["id"], p["title"],
+                       " ".join(filter(None, (p["text"], p.get("emphasis_text"))))) for p in answer["plan"]]
+    avoid = [_activity("avoid", a["id"], a["name"], a["why"], avoid=True) for a in answer["avoid"]]
+    resource: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "proposal",
+        "title": answer["action"]["name"],
+        "description": answer["action"]["action"],
+        "subject": subject,
+        "created": answer["assessed_on"],
+        "supportingInfo": [{"reference": risk_url}],
+        "note": [{"text": answer["disclaimer"]}],
+    }
+    if steps or avoid:
+        resource["activity"] = steps + avoid
+    return resource
+
+
+def assessment_bundle(answer: dict[str, Any], subject: dict[str, Any] | None = None,
+                      basis: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A collection Bundle with the RiskAssessment and the CarePlan, validated as R4."""
+    who = subject or ANONYMOUS
+    risk_url, plan_url = f"urn:uuid:{uuid.uuid4()}", f"urn:uuid:{uuid.uuid4()}"
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"fullUrl": risk_url, "resource": risk_assessment(answer, who, basis or [])},
+                  {"fullUrl": plan_url, "resource": care_plan(answer, who, risk_url)}],
+    }
+    Bundle.model_validate(bundle)
+    return bundle

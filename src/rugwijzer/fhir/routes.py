@@ -1,0 +1,107 @@
+"""FHIR R4 routes: the intake Questionnaire and the $assess operation. Stateless."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from rugwijzer.api.errors import ApiError, ErrorInfo
+from rugwijzer.api.routes import LangQuery, RegionQuery, lang_of
+from rugwijzer.core.validation import IntakeError, load_json_object
+from rugwijzer.fhir.codes import FHIR_JSON, QUESTIONNAIRE_ID
+from rugwijzer.fhir.questionnaire import intake_questionnaire
+from rugwijzer.fhir.response import intake_from_response
+from rugwijzer.fhir.results import assessment_bundle
+from rugwijzer.services.assessing import default_assessor
+
+router = APIRouter(prefix="/fhir", tags=["FHIR R4"])
+
+_OUTCOME = {"description": "an OperationOutcome naming what is wrong",
+            "content": {FHIR_JSON: {"schema": {"type": "object", "properties": {
+                "resourceType": {"const": "OperationOutcome"}, "issue": {"type": "array", "minItems": 1}},
+                "required": ["resourceType", "issue"]}}}}
+
+
+def fhir_response(resource: dict[str, Any], lang: str | None = None, private: bool = False) -> Response:
+    headers = {"Cache-Control": "no-store" if private else "public, max-age=3600", "Vary": "Accept-Language"}
+    if lang:
+        headers["Content-Language"] = lang
+    return Response(orjson.dumps(resource), media_type=FHIR_JSON, headers=headers)
+
+
+def _unwrap(raw: dict[str, Any]) -> dict[str, Any]:
+    """The QuestionnaireResponse itself, or the one inside a Parameters resource."""
+    if raw.get("resourceType") != "Parameters":
+        return raw
+    for parameter in raw.get("parameter") or ():
+        resource = parameter.get("resource") if isinstance(parameter, dict) else None
+        if isinstance(resource, dict) and resource.get("resourceType") == "QuestionnaireResponse":
+            return resource
+    raise ApiError(ErrorInfo.single(400, "parameter", "holds no QuestionnaireResponse",
+                                    "a parameter (e.g. 'response') whose resource is a QuestionnaireResponse"))
+
+
+def _read_json(body: bytes) -> dict[str, Any]:
+    try:
+        return load_json_object(body)
+    except IntakeError as exc:
+        raise ApiError(ErrorInfo.from_intake_error(exc, status=400)) from None
+
+
+def _require_fhir_json(request: Request) -> None:
+    kind = request.headers.get("content-type", FHIR_JSON).split(";")[0].strip().lower()
+    if kind not in ("", FHIR_JSON, "application/json", "application/json+fhir"):
+        raise ApiError(ErrorInfo.single(415, "content-type", f"unsupported media type {kind[:60]!r}",
+                                        "application/fhir+json or application/json"))
+
+
+@router.post(
+    "/QuestionnaireResponse/$assess",
+    summary="Assess a QuestionnaireResponse",
+    description=("Send a QuestionnaireResponse to the rugwijzer-intake Questionnaire (or a Parameters resource "
+                 "holding one). Answer: a collection Bundle with a RiskAssessment (urgency, flags with "
+                 "reasons, suspected causes, STarT Back) and a CarePlan (plan, what to avoid). A partial "
+                 "response that already shows an emergency gives a preliminary RiskAssessment "
+                 "(contract §4). Nothing is stored."),
+    response_model=None,
+    responses={
+        200: {"description": "a Bundle of type collection", "content": {FHIR_JSON: {"schema": {
+            "type": "object", "properties": {"resourceType": {"const": "Bundle"}},
+            "required": ["resourceType", "entry"]}}}},
+        400: _OUTCOME, 413: _OUTCOME, 415: _OUTCOME, 422: _OUTCOME, "default": _OUTCOME,
+    },
+    openapi_extra={"requestBody": {"required": True, "content": {FHIR_JSON: {"schema": {
+        "type": "object", "properties": {"resourceType": {"enum": ["QuestionnaireResponse", "Parameters"]}},
+        "required": ["resourceType"]}}}}},
+)
+async def assess_response(request: Request, lang: LangQuery = None, region: RegionQuery = "be") -> Response:
+    _require_fhir_json(request)
+    raw = _unwrap(_read_json(await request.body()))
+    mapped = intake_from_response(raw)
+    chosen = lang_of(request, lang)
+    try:
+        answer = default_assessor().assess(mapped.intake, mapped.authored or date.today(), chosen, region)
+    except IntakeError as exc:
+        raise ApiError(ErrorInfo.from_intake_error(exc)) from None
+    basis = [{"reference": f"QuestionnaireResponse/{raw['id']}"}] if raw.get("id") else []
+    return fhir_response(assessment_bundle(answer, raw.get("subject"), basis), chosen, private=True)
+
+
+@router.get(
+    f"/Questionnaire/{QUESTIONNAIRE_ID}",
+    summary="The intake as a FHIR R4 Questionnaire",
+    description=("Generated from the question flow: linkId = the contract's field name (startback.<key> for "
+                 "STarT Back), coded answer options, nl/fr/en through the translation extension (the base "
+                 "language is ?lang= or Accept-Language), enableWhen for the skip logic where FHIR can say it."),
+    response_model=None,
+    responses={200: {"description": "the Questionnaire", "content": {FHIR_JSON: {"schema": {
+        "type": "object", "properties": {"resourceType": {"const": "Questionnaire"}},
+        "required": ["resourceType", "item"]}}}}, 422: _OUTCOME, "default": _OUTCOME},
+)
+async def get_questionnaire(request: Request, lang: LangQuery = None) -> Response:
+    chosen = lang_of(request, lang)
+    return fhir_response(intake_questionnaire(chosen), chosen)
