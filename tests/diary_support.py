@@ -16,10 +16,9 @@ def day(n: int) -> date:
     return ONSET + timedelta(days=n)
 
 
-def all_clear(pregnant: bool = False) -> dict[str, Any]:
+def all_clear() -> dict[str, Any]:
     """Every alarm question answered 'no' (or 'none')."""
-    return {name: False if field_kind(name) == "bool" else "none"
-            for name in load_rules().alarm_fields(pregnant)}
+    return {name: False if field_kind(name) == "bool" else "none" for name in load_rules().all_alarm_fields}
 
 
 def baseline(**changes: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from diary_support import ONSET, baseline, day
 from rugwijzer.diary.followup import PainSeries, alarm_due, changes, timeline
 from rugwijzer.diary.model import Entry, Episode
 from rugwijzer.diary.rules import load_rules
+from rugwijzer.knowledge import load_flow
 
 RULES = load_rules()
 
@@ -96,7 +97,25 @@ def test_what_changed_names_new_and_cleared_flags_levels_and_milestones() -> Non
 
 def test_the_rules_file_names_its_source_and_asks_every_alarm_question() -> None:
     assert "Ostelo" in RULES.trend.source and RULES.alarm_recheck.every_days == 7
-    assert {"bladder_problems", "saddle_numbness", "leg_weakness", "fever"} <= set(RULES.alarm_questions)
-    for name in RULES.alarm_questions:
-        question = RULES.question(name)
-        assert all(question.text[lang] for lang in ("nl", "fr", "en"))
+    assert {"bladder_problems", "saddle_numbness", "leg_weakness", "fever"} <= set(RULES.all_alarm_fields)
+
+
+def test_every_alarm_question_has_its_wording_in_the_self_check_flow() -> None:
+    flow = load_flow()
+    for name in RULES.all_alarm_fields:
+        label = flow.question(name).label
+        assert label is not None and all(label[lang] for lang in ("nl", "fr", "en"))
+
+
+def test_follow_up_questions_come_with_the_answers_they_depend_on() -> None:
+    facts = dict(baseline(), duration_days=3)
+    assert "faint_or_clammy" not in RULES.alarm_fields(facts)
+    assert "faint_or_clammy" in RULES.alarm_fields({**facts, "sudden_severe_constant_pain": True})
+    assert "pregnancy_warning_signs" in RULES.alarm_fields({**facts, "pregnancy_weeks": 20})
+    assert "leg_pain_both_sides" in RULES.alarm_fields({**facts, "radiation": "below_knee"})
+
+
+def test_a_new_answer_brings_its_follow_up_question_in_the_same_check() -> None:
+    steps = timeline(_episode(), [Entry(entry_date=day(7), pain=5, id=1, episode_id=1,
+                                        alarm_answers={"sudden_severe_constant_pain": True})], RULES)
+    assert "faint_or_clammy" in RULES.alarm_fields(steps[-1].intake)

@@ -102,7 +102,8 @@ def test_alarm_questions_are_required_weekly_and_nothing_is_stored_without_them(
 
 def test_alarm_questions_are_required_when_pain_rises(service: DiaryService) -> None:
     _start(service)
-    assert service.alarm_check(day(1), 6) == ("pain_rises", service.alarm_fields(service.current()))  # type: ignore[arg-type]
+    reason, fields = service.alarm_check(day(1), 6)
+    assert reason == "pain_rises" and "saddle_numbness" in fields and "faint_or_clammy" not in fields
     with pytest.raises(AlarmCheckDue) as caught:
         service.add(NewEntry(day(1), 6), day(1))
     assert caught.value.reason == "pain_rises"
@@ -194,3 +195,14 @@ def test_delete_everything(any_service: DiaryService) -> None:
     _add(any_service, 1, 4)
     assert any_service.delete_everything() == (1, 1)
     assert any_service.episodes() == []
+
+
+def test_a_yes_that_brings_a_follow_up_question_asks_it_before_storing(service: DiaryService) -> None:
+    _start(service)
+    answers = {**all_clear(), "sudden_severe_constant_pain": True}
+    answers.pop("faint_or_clammy")
+    with pytest.raises(AlarmCheckDue) as caught:
+        service.add(NewEntry(day(7), 5, alarm_answers=answers), day(7))
+    assert caught.value.missing == ["faint_or_clammy"]
+    outcome = service.add(NewEntry(day(7), 5, alarm_answers={**answers, "faint_or_clammy": False}), day(7), "en")
+    assert outcome.answer["urgency"] == "urgent"

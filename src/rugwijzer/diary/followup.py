@@ -129,10 +129,6 @@ def alarm_due(steps: Sequence[Step], on: date, pain: int, rules: DiaryRules) -> 
     return None
 
 
-def is_pregnant(baseline: Mapping[str, Any]) -> bool:
-    return baseline.get("pregnancy_weeks") is not None or bool(baseline.get("pregnancy_warning_signs"))
-
-
 # ---- what changed ------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

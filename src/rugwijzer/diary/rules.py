@@ -1,19 +1,22 @@
-"""The diary's follow-up rules and questions, read from ``knowledge/data/diary.yaml`` and checked.
+"""The diary's follow-up rules, read from ``knowledge/data/diary.yaml`` and checked.
 
-Thresholds and wording live in that file (knowledge is data); this module only gives them a shape
-and fails loudly, naming the entry, when the file does not fit the intake model.
+Thresholds live in that file (knowledge is data) and the wording of each question in the
+self-check flow (``questions.yaml``); this module gives them a shape and fails loudly, naming the
+entry, when the file does not fit the intake model.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from rugwijzer.core.conditions import UNKNOWN, Condition, ConditionError, Domain, compile_condition
 from rugwijzer.core.intake import Intake
-from rugwijzer.core.knowledge import Lang, NonEmpty, Text
+from rugwijzer.core.knowledge import NonEmpty
 from rugwijzer.knowledge import DATA_DIR, KnowledgeError, _UniqueKeyLoader
 
 FILENAME = "diary.yaml"
@@ -37,22 +40,9 @@ class TrendRule(_Strict):
     justification: NonEmpty
 
 
-class Option(_Strict):
-    value: NonEmpty
-    text: Text
-
-
-class Question(_Strict):
-    id: NonEmpty
-    text: Text
-    options: list[Option] = []
-
-    def label(self, lang: Lang, value: Any) -> str:
-        """The words for an answer: an option's text, yes/no left to the caller (``None`` here)."""
-        for option in self.options:
-            if option.value == value:
-                return option.text[lang]
-        return str(value)
+class AlarmQuestion(_Strict):
+    field: NonEmpty
+    ask_when: NonEmpty | None = None
 
 
 def field_values(name: str) -> tuple[str, ...]:
@@ -73,36 +63,45 @@ def field_kind(name: str) -> Literal["bool", "int", "choice"]:
     return "int"
 
 
+_DOMAINS = {name: Domain(frozenset(field_values(name)) or None) for name in Intake.model_fields}
+
+
 class DiaryRules(_Strict):
     alarm_recheck: AlarmRecheck
     trend: TrendRule
-    alarm_questions: list[NonEmpty] = Field(min_length=1)
-    pregnancy_only: list[NonEmpty] = []
-    questions: list[Question] = Field(min_length=1)
+    alarm_questions: list[AlarmQuestion] = Field(min_length=1)
+    _conditions: dict[str, Condition] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _fits_the_intake(self) -> DiaryRules:
-        ids = [q.id for q in self.questions]
-        for name in ids:
-            if name not in Intake.model_fields or name == "duration_days":
-                raise ValueError(f"questions[{name}]: not an intake field the diary can ask")
-            if ids.count(name) > 1:
-                raise ValueError(f"questions[{name}]: appears twice")
-            question = self.question(name)
-            allowed = set(field_values(name))
-            if {o.value for o in question.options} != allowed and (question.options or allowed):
-                raise ValueError(f"questions[{name}].options: must list exactly {sorted(allowed)}")
-        for name in [*self.alarm_questions, *self.pregnancy_only]:
-            if name not in ids:
-                raise ValueError(f"alarm_questions: {name} has no entry in questions")
+        names = [q.field for q in self.alarm_questions]
+        for question in self.alarm_questions:
+            where = f"alarm_questions[{question.field}]"
+            if question.field not in Intake.model_fields or field_kind(question.field) == "int":
+                raise ValueError(f"{where}: not a yes/no or choice field of the intake")
+            if names.count(question.field) > 1:
+                raise ValueError(f"{where}: appears twice")
+            if question.ask_when:
+                try:
+                    self._conditions[question.field] = compile_condition(question.ask_when, _DOMAINS)
+                except ConditionError as exc:
+                    raise ValueError(f"{where}.ask_when: {exc}") from None
         return self
 
-    def question(self, name: str) -> Question:
-        return next(q for q in self.questions if q.id == name)
+    @property
+    def all_alarm_fields(self) -> list[str]:
+        return [q.field for q in self.alarm_questions]
 
-    def alarm_fields(self, pregnant: bool) -> list[str]:
-        """The alarm questions for this person, emergency signs first."""
-        return [f for f in self.alarm_questions if pregnant or f not in self.pregnancy_only]
+    def alarm_fields(self, facts: Mapping[str, Any]) -> list[str]:
+        """The alarm questions for this person now (``facts``: their current intake), in order.
+        An answer that is not known counts as "ask": an unknown never hides a question."""
+        asked = []
+        for name in self.all_alarm_fields:
+            condition = self._conditions.get(name)
+            values = {n: facts.get(n, UNKNOWN) for n in condition.names} if condition else {}
+            if condition is None or condition.evaluate_partial(values) is not False:
+                asked.append(name)
+        return asked
 
 
 def parse_rules(document: Any) -> DiaryRules:

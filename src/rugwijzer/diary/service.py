@@ -23,7 +23,6 @@ from rugwijzer.diary.followup import (
     Step,
     alarm_due,
     changes,
-    is_pregnant,
     previous_step,
     timeline,
 )
@@ -107,16 +106,15 @@ class DiaryService:
         return History(episode, steps, answers)
 
     def alarm_check(self, on: date, pain: int) -> tuple[AlarmReason | None, list[str]]:
-        """Whether a new entry on ``on`` with ``pain`` must come with the alarm questions, and which."""
+        """Whether a new entry on ``on`` with ``pain`` must come with the alarm questions, and which
+        apply to the person as they are now (a new answer may bring a follow-up question)."""
         def look(uow: UnitOfWork) -> tuple[AlarmReason | None, list[str]]:
             episode = self._open(uow)
             steps = timeline(episode, uow.diary.entries(episode.id), self.rules)
-            return alarm_due(steps, on, pain, self.rules), self.alarm_fields(episode)
+            fields = self.rules.alarm_fields(previous_step(steps, on).intake)
+            return alarm_due(steps, on, pain, self.rules), fields
 
         return self.db.read(look)
-
-    def alarm_fields(self, episode: Episode) -> list[str]:
-        return self.rules.alarm_fields(is_pregnant(episode.baseline))
 
     # ---- writing ---------------------------------------------------------------------------
     def start(self, onset: date, answers: Mapping[str, Any], today: date, lang: Lang = "nl",
@@ -152,8 +150,7 @@ class DiaryService:
         """
         def work(uow: UnitOfWork) -> tuple[Episode, list[Step], int, AlarmReason | None]:
             episode = self._open(uow, lock=True)
-            pregnant = is_pregnant(episode.baseline)
-            check_entry(new, episode, today, self.rules, pregnant)
+            check_entry(new, episode, today, self.rules.all_alarm_fields)
             entries = uow.diary.entries(episode.id)
             reason = alarm_due(timeline(episode, entries, self.rules), new.entry_date, new.pain, self.rules)
             pending = Entry(**_fields(new), id=sys.maxsize, episode_id=episode.id)  # last of its day
@@ -161,7 +158,8 @@ class DiaryService:
             index = next(i for i, s in enumerate(steps) if s.entry is pending)
             assessment = self.assessor.assessment(steps[index].intake, steps[index].on)
             if reason is not None:
-                self._require_alarm_answers(new, reason, self.rules.alarm_fields(pregnant), assessment.urgency)
+                fields = self.rules.alarm_fields(steps[index].intake)  # with this entry's answers
+                self._require_alarm_answers(new, reason, fields, assessment.urgency)
             stored = uow.diary.add_entry(episode.id, new, assessment.urgency, tuple(f.id for f in assessment.flags))
             steps[index] = replace(steps[index], entry=stored)
             return episode, steps, index, reason

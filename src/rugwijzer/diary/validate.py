@@ -9,7 +9,7 @@ from typing import Any
 from rugwijzer.core.validation import Problem
 from rugwijzer.diary.errors import DiaryInputError
 from rugwijzer.diary.model import Episode, NewEntry
-from rugwijzer.diary.rules import DiaryRules, field_kind, field_values
+from rugwijzer.diary.rules import field_kind, field_values
 
 MAX_TEXT = 2000  # characters per free-text field: a diary line, not a document
 MAX_DAYS = 36500  # the contract's longest duration_days
@@ -22,7 +22,7 @@ def check_onset(onset: date, today: date) -> None:
                                        allowed)])
 
 
-def check_entry(new: NewEntry, episode: Episode, today: date, rules: DiaryRules, pregnant: bool) -> None:
+def check_entry(new: NewEntry, episode: Episode, today: date, alarm_fields: list[str]) -> None:
     problems: list[Problem] = []
     if new.entry_date < episode.onset or new.entry_date > today:
         problems.append(Problem("date", "must fall between the onset of this episode and today",
@@ -33,7 +33,7 @@ def check_entry(new: NewEntry, episode: Episode, today: date, rules: DiaryRules,
         value = getattr(new, name)
         if not isinstance(value, str) or len(value) > MAX_TEXT or "\x00" in value:
             problems.append(Problem(name, "is too long or not text", f"text of at most {MAX_TEXT} characters"))
-    problems += alarm_problems(new.alarm_answers or {}, rules.alarm_fields(pregnant))
+    problems += alarm_problems(new.alarm_answers or {}, alarm_fields)
     if problems:
         raise DiaryInputError(problems)
 
