@@ -151,6 +151,7 @@ class Flow(_Strict):
     texts: dict[str, Text]
     screens: tuple[Screen, ...]
     _conditions: dict[str, Condition] = PrivateAttr(default_factory=dict)
+    _index: dict[str, Question] = PrivateAttr(default_factory=dict)
 
     # ---- looking things up -------------------------------------------------------------------
 
@@ -161,10 +162,9 @@ class Flow(_Strict):
         raise KeyError(screen_id)
 
     def question(self, name: str) -> Question:
-        for _, question in self.questions():
-            if question.field == name:
-                return question
-        raise KeyError(name)
+        if not self._index:
+            self._index.update((q.field, q) for _, q in self.questions())
+        return self._index[name]
 
     def questions(self) -> Iterator[tuple[Screen, Question]]:
         for screen in self.screens:
@@ -177,64 +177,70 @@ class Flow(_Strict):
 
     # ---- which questions apply ---------------------------------------------------------------
 
-    def resolve(self, answers: Answers) -> dict[str, Any]:
-        """Every field's value as far as known: the answer, the skip value of a question that does
-        not apply, or UNKNOWN. One pass in order suffices: conditions only look back."""
+    def _pass(self, answers: Answers) -> tuple[dict[str, Any], dict[str, list[Question]]]:
+        """One pass in order (conditions only look back): every field's value as far as known
+        (the answer, the skip value of a question that does not apply, or UNKNOWN) and, per
+        screen, the questions that are asked."""
         facts: dict[str, Any] = {}
+        active: dict[str, list[Question]] = {}
         for screen in self.screens:
-            screen_on = self._holds(screen, facts)
+            screen_on = self._holds(screen, facts) is not False
+            asked = active[screen.id] = []
             for question in screen.questions:
-                if screen_on is False or self._holds(question, facts) is False:
-                    facts[question.field] = self.skip_value(question)
-                else:
+                if screen_on and self._holds(question, facts) is not False:
+                    asked.append(question)
                     facts[question.field] = answers.get(question.field, UNKNOWN)
-        return facts
+                else:
+                    facts[question.field] = self.skip_value(question)
+        return facts, active
+
+    def resolve(self, answers: Answers) -> dict[str, Any]:
+        """Every field's value as far as known: answer, skip value, or UNKNOWN."""
+        return self._pass(answers)[0]
 
     def _holds(self, item: Screen | Question, facts: Mapping[str, Any]) -> bool | None:
         """True or False when decided; None when it depends on something not yet answered."""
-        condition = self.condition(item)
-        if condition is None:
+        if item.ask_when is None:
             return True
+        condition = self._conditions[_key(item)]
         truth = condition.evaluate_partial({n: facts.get(n, UNKNOWN) for n in condition.names})
         return None if truth is UNKNOWN else bool(truth)
 
     def applies(self, item: Screen | Question, answers: Answers) -> bool:
         """Whether a screen or question is asked, given the answers so far. A condition that
         depends on an unanswered question counts as true: an unknown never hides a question."""
-        facts = self.resolve(answers)
+        active = self._pass(answers)[1]
         if isinstance(item, Question):
-            owner = next(s for s in self.screens if item in s.questions)
-            return self._holds(owner, facts) is not False and self._holds(item, facts) is not False
-        return self._holds(item, facts) is not False and bool(self.active_questions(item, answers))
+            return any(item in questions for questions in active.values())
+        return bool(active[item.id])
 
     def active_questions(self, screen: Screen, answers: Answers) -> list[Question]:
         """The questions of ``screen`` that are asked, given the answers so far."""
-        facts = self.resolve(answers)
-        if self._holds(screen, facts) is False:
-            return []
-        return [q for q in screen.questions if self._holds(q, facts) is not False]
+        return self._pass(answers)[1][screen.id]
 
     def active_screens(self, answers: Answers) -> list[Screen]:
-        return [s for s in self.screens if self.active_questions(s, answers)]
+        active = self._pass(answers)[1]
+        return [s for s in self.screens if active[s.id]]
 
     def next_screen(self, answers: Answers) -> Screen | None:
         """The first screen with a question that applies and has no answer yet."""
+        active = self._pass(answers)[1]
         for screen in self.screens:
-            if any(q.field not in answers for q in self.active_questions(screen, answers)):
+            if any(q.field not in answers for q in active[screen.id]):
                 return screen
         return None
 
     def screen_after(self, screen_id: str, answers: Answers) -> Screen | None:
         """The next screen that applies after ``screen_id`` (None: the end)."""
+        active = self._pass(answers)[1]
         ids = [s.id for s in self.screens]
-        later = self.screens[ids.index(screen_id) + 1:]
-        return next((s for s in later if self.active_questions(s, answers)), None)
+        return next((s for s in self.screens[ids.index(screen_id) + 1:] if active[s.id]), None)
 
     def screen_before(self, screen_id: str, answers: Answers) -> Screen | None:
         """The previous screen that applies before ``screen_id`` (None: this is the first)."""
+        active = self._pass(answers)[1]
         ids = [s.id for s in self.screens]
-        earlier = self.screens[:ids.index(screen_id)]
-        return next((s for s in reversed(earlier) if self.active_questions(s, answers)), None)
+        return next((s for s in reversed(self.screens[:ids.index(screen_id)]) if active[s.id]), None)
 
     def is_finished(self, answers: Answers) -> bool:
         return self.next_screen(answers) is None
@@ -271,14 +277,10 @@ class Flow(_Strict):
     def clean(self, raw: Mapping[str, Any]) -> dict[str, AnswerValue]:
         """Keep only valid answers to questions that (still) apply, e.g. after going back and
         changing the sex to male, the pregnancy answers go."""
-        answers = {name: value for name, value in raw.items()
-                   if _known(self, name) and accepts(self.question(name), value)}
-        kept: dict[str, AnswerValue] = {}
-        for screen in self.screens:
-            for question in self.active_questions(screen, kept):
-                if question.field in answers:
-                    kept[question.field] = answers[question.field]
-        return kept
+        valid = {name: value for name, value in raw.items()
+                 if _known(self, name) and accepts(self.question(name), value)}
+        active = self._pass(valid)[1]  # what applies is decided by earlier answers only
+        return {q.field: valid[q.field] for s in self.screens for q in active[s.id] if q.field in valid}
 
     # ---- form strings to answers -------------------------------------------------------------
 
