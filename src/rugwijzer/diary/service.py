@@ -90,6 +90,7 @@ class DiaryService:
 
     def history(self, lang: Lang = "nl", region: Region = "be", episode_id: int | None = None,
                 progress: Progress | None = None) -> History:
+        """One episode (default: the latest) with every step re-assessed."""
         def load(uow: UnitOfWork) -> tuple[Episode, list[Entry]]:
             episode = uow.diary.episode(episode_id) if episode_id else uow.diary.latest_episode()
             if episode is None:
@@ -97,12 +98,22 @@ class DiaryService:
             return episode, uow.diary.entries(episode.id)
 
         episode, entries = self.db.read(load)
+        return self._history(episode, entries, lang, region, _Ticker(progress, len(entries) + 1))
+
+    def histories(self, lang: Lang = "nl", region: Region = "be",
+                  progress: Progress | None = None) -> list[History]:
+        """Every episode, read in one transaction (a consistent snapshot, e.g. for export)."""
+        records = self.db.read(lambda uow: [(e, uow.diary.entries(e.id)) for e in uow.diary.episodes()])
+        ticker = _Ticker(progress, sum(len(entries) + 1 for _, entries in records))
+        return [self._history(episode, entries, lang, region, ticker) for episode, entries in records]
+
+    def _history(self, episode: Episode, entries: list[Entry], lang: Lang, region: Region,
+                 ticker: _Ticker) -> History:
         steps = timeline(episode, entries, self.rules)
         answers = []
-        for done, step in enumerate(steps, 1):
+        for step in steps:
             answers.append(self.assessor.assess(step.intake, step.on, lang, region))
-            if progress and (done % 100 == 0 or done == len(steps)):
-                progress(done, len(steps))
+            ticker.tick()
         return History(episode, steps, answers)
 
     def alarm_check(self, on: date, pain: int) -> tuple[AlarmReason | None, list[str]]:
@@ -214,6 +225,18 @@ class DiaryService:
             return previous_step(timeline(latest, uow.diary.entries(latest.id), self.rules), on).pain
 
         return self.db.read(look)
+
+
+class _Ticker:
+    """Calls ``progress(done, total)`` every 100 steps and at the end (cheap for long diaries)."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress and (self.done % 100 == 0 or self.done == self.total):
+            self.progress(self.done, self.total)
 
 
 def _fields(new: NewEntry) -> dict[str, Any]:
