@@ -22,8 +22,17 @@ from rugwijzer.fhir.enable_when import translate
 
 EXT = "http://hl7.org/fhir/StructureDefinition"
 ITEM_CONTROL = f"{EXT}/questionnaire-itemControl"
-_HELP = {"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [
-    {"system": "http://hl7.org/fhir/questionnaire-item-control", "code": "help", "display": "Help-Button"}]}}
+
+
+def _item_control(code: str, display: str) -> dict[str, Any]:
+    return {"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [
+        {"system": "http://hl7.org/fhir/questionnaire-item-control", "code": code, "display": display}]}}
+
+
+_HELP = _item_control("help", "Help-Button")
+# Every option on screen, as in the web app: radio buttons for one answer, check boxes for several.
+_CONTROLS = {"choice": _item_control("radio-button", "Radio Button"),
+             "multi": _item_control("check-box", "Check-box")}
 _TYPES = {"boolean": "boolean", "choice": "choice", "integer": "integer", "duration": "integer", "multi": "choice"}
 
 
@@ -99,6 +108,8 @@ class QuestionnaireBuilder:
         if question.kind in ("choice", "multi"):
             item["answerOption"] = [self.option(question, o.value, o.label) for o in question.options]
         extensions = self.number_extensions(question)
+        if question.kind in _CONTROLS:
+            extensions.append(_CONTROLS[question.kind])
         if extensions:
             item["extension"] = extensions
         if question.help:
