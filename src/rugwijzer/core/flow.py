@@ -26,7 +26,8 @@ Running the flow (``answers`` = everything answered so far):
 
 - ``flow.applies(item, answers)`` — does this screen or question apply (an unknown counts as yes)?
 - ``flow.active_screens(answers)``, ``flow.next_screen(answers)`` (first screen still to answer),
-  ``flow.screen_after(id, answers)``, ``flow.screen_before(id, answers)``, ``flow.is_finished(answers)``.
+  ``flow.screen_after(id, answers)``, ``flow.screen_before(id, answers)``, ``flow.is_finished(answers)``,
+  ``flow.progress(id, answers)`` (step n of m).
 - ``flow.to_intake(answers)`` — the intake dict for the engine (skipped questions get their skip
   value; helpers are dropped; STarT Back becomes its object when all nine are known).
 - ``flow.clean(raw)`` — only valid answers to questions that still apply (after a changed answer).
@@ -177,17 +178,19 @@ class Flow(_Strict):
 
     # ---- which questions apply ---------------------------------------------------------------
 
-    def _pass(self, answers: Answers) -> tuple[dict[str, Any], dict[str, list[Question]]]:
+    def _pass(self, answers: Answers, unknown_asks: bool = True) -> tuple[dict[str, Any], dict[str, list[Question]]]:
         """One pass in order (conditions only look back): every field's value as far as known
         (the answer, the skip value of a question that does not apply, or UNKNOWN) and, per
-        screen, the questions that are asked."""
+        screen, the questions that are asked. A condition that cannot be decided yet asks,
+        unless ``unknown_asks`` is false (only used to estimate progress)."""
         facts: dict[str, Any] = {}
         active: dict[str, list[Question]] = {}
+        undecided = None if unknown_asks else False
         for screen in self.screens:
-            screen_on = self._holds(screen, facts) is not False
+            screen_on = self._holds(screen, facts, undecided) is not False
             asked = active[screen.id] = []
             for question in screen.questions:
-                if screen_on and self._holds(question, facts) is not False:
+                if screen_on and self._holds(question, facts, undecided) is not False:
                     asked.append(question)
                     facts[question.field] = answers.get(question.field, UNKNOWN)
                 else:
@@ -198,13 +201,14 @@ class Flow(_Strict):
         """Every field's value as far as known: answer, skip value, or UNKNOWN."""
         return self._pass(answers)[0]
 
-    def _holds(self, item: Screen | Question, facts: Mapping[str, Any]) -> bool | None:
-        """True or False when decided; None when it depends on something not yet answered."""
+    def _holds(self, item: Screen | Question, facts: Mapping[str, Any],
+               undecided: bool | None = None) -> bool | None:
+        """True or False when decided; ``undecided`` when it depends on something not yet answered."""
         if item.ask_when is None:
             return True
         condition = self._conditions[_key(item)]
         truth = condition.evaluate_partial({n: facts.get(n, UNKNOWN) for n in condition.names})
-        return None if truth is UNKNOWN else bool(truth)
+        return undecided if truth is UNKNOWN else bool(truth)
 
     def applies(self, item: Screen | Question, answers: Answers) -> bool:
         """Whether a screen or question is asked, given the answers so far. A condition that
@@ -241,6 +245,13 @@ class Flow(_Strict):
         active = self._pass(answers)[1]
         ids = [s.id for s in self.screens]
         return next((s for s in reversed(self.screens[:ids.index(screen_id)]) if active[s.id]), None)
+
+    def progress(self, screen_id: str, answers: Answers) -> tuple[int, int]:
+        """(number of this screen, number of screens) for "step 3 of 15". Screens whose condition
+        is still open are not counted yet, so the total only grows when one turns out to apply."""
+        active = self._pass(answers, unknown_asks=False)[1]
+        counted = [s.id for s in self.screens if active[s.id] or s.id == screen_id]
+        return counted.index(screen_id) + 1, len(counted)
 
     def is_finished(self, answers: Answers) -> bool:
         return self.next_screen(answers) is None

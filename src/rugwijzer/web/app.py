@@ -21,4 +21,15 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     install_interop(app)
+    _install_selfcheck(app)
     return app
+
+
+def _install_selfcheck(app: FastAPI) -> None:
+    """The self-check pages (/, /check, /report.pdf) and their own stylesheet: no CDN."""
+    from fastapi.staticfiles import StaticFiles
+
+    from rugwijzer.web.pages import STATIC_DIR, STATIC_URL, router
+
+    app.include_router(router)
+    app.mount(STATIC_URL, StaticFiles(directory=str(STATIC_DIR)), name="selfcheck-static")

@@ -1,0 +1,268 @@
+"""The self-check in the browser: ``GET /`` (start), ``POST /check`` (each question screen and the
+result) and ``POST /report.pdf`` (the result as a PDF to take to the doctor).
+
+Where the answers live. The self-check stores nothing, so the answers travel with the page: every
+form carries all answers so far in one hidden field, and each step is a POST. We chose this over
+the alternatives on purpose:
+
+- answers in the URL (POST-redirect-GET with a query string): URLs end up in the browser history,
+  in synced browser profiles, in bookmarks and in logs. Health data must not be there.
+- a cookie or a server-side session: that is storage, on the machine or on the server.
+
+Back and reload keep the answers all the same. Our own Back button posts every answer and shows
+the previous screen filled in. The browser's Back shows the earlier page from its history cache
+(we send ``Cache-Control: private, no-cache``: ``no-store`` would turn Back into a "confirm form
+resubmission" page), and a reload sends the same form again, which gives the same page: every
+step is computed from the form alone. A full reload of ``/check`` without a form starts again.
+
+Every answer goes through the one engine: after each screen :func:`rugwijzer.core.flow.submit`
+asks it whether the answers so far are already an emergency (contract §4).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from importlib import resources
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from rugwijzer import __version__
+from rugwijzer.core.flow import AnswerValue, FieldError, Flow, Screen, emergency_stop, submit
+from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
+from rugwijzer.core.validation import IntakeError
+from rugwijzer.i18n import translations
+from rugwijzer.knowledge import load_flow
+from rugwijzer.services.assessing import Assessor, default_assessor
+from rugwijzer.web import views
+
+DOMAIN = "web"
+STATIC_DIR = resources.files("rugwijzer.web") / "static"
+STATIC_URL = "/static/web"
+MAX_FORM_BYTES = 64 * 1024  # a full set of answers is about 2 KB
+
+# Health pages: never in a shared cache, never sent as a referrer, never framed, no outside assets.
+HEADERS: dict[str, str] = {
+    "Cache-Control": "private, no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": ("default-src 'none'; style-src 'self'; img-src 'self'; "
+                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+}
+
+View = Literal["start", "screen", "result"]
+Action = Literal["start", "next", "back", "edit", "stay"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@functools.cache
+def environment(lang: Lang) -> Environment:
+    """Jinja2 for one language: autoescaped (an answer can never become markup) and strict."""
+    env = Environment(loader=PackageLoader("rugwijzer.web", "templates"), autoescape=True,
+                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+                      trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(translations(lang, DOMAIN), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+class State:
+    """What one POST says: where the person is, in which language and region, and the answers."""
+
+    def __init__(self, form: Mapping[str, Sequence[str]], flow: Flow) -> None:
+        self.form = form
+        self.lang: Lang = _choose(form.get("lang"), LANGS, "nl")
+        self.region: Region = _choose(form.get("region"), REGIONS, "be")
+        self.view: View = _choose(form.get("view"), ("start", "screen", "result"), "start")
+        self.action: Action = _choose(form.get("action"), ("start", "next", "back", "edit", "stay"), "next")
+        self.answers: dict[str, AnswerValue] = flow.clean(_load_answers(_last(form.get("answers"))))
+        self.screen: Screen | None = _screen(flow, _last(form.get("screen")))
+
+
+def _last(values: Sequence[str] | None) -> str:
+    return values[-1] if values else ""
+
+
+def _choose(values: Sequence[str] | None, allowed: Sequence[Any], default: Any) -> Any:
+    value = _last(values)
+    return value if value in allowed else default
+
+
+def _load_answers(text: str) -> dict[str, Any]:
+    """The answers carried by the page. Anything unreadable counts as not answered (the flow then
+    asks again); flow.clean drops every value that is not a valid answer."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _screen(flow: Flow, screen_id: str) -> Screen | None:
+    try:
+        return flow.screen(screen_id) if screen_id else None
+    except KeyError:
+        return None
+
+
+# ---- routes ------------------------------------------------------------------------------------
+
+@router.get("/", response_class=HTMLResponse)
+def start_page(lang: str = "nl", region: str = "be") -> HTMLResponse:
+    """The start page; ``?lang=fr`` or ``?lang=en`` switches the language."""
+    lang_code: Lang = lang if lang in LANGS else "nl"
+    region_code: Region = region if region in REGIONS else "be"
+    return _render("start.html.j2", lang_code, region_code, view="start", title=None)
+
+
+@router.get("/check")
+def check_without_form() -> RedirectResponse:
+    """A bookmark or a typed URL has no answers: begin at the start page."""
+    return RedirectResponse("/", status_code=303)
+
+
+@router.post("/check", response_class=HTMLResponse)
+async def check(request: Request) -> Response:
+    """Every step of the self-check: the next question screen, the same screen with errors, or the
+    result (also straight away when an answer is an emergency)."""
+    form = await _read_form(request)
+    if form is None:
+        return Response(status_code=413)
+    flow = load_flow()
+    state = State(form, flow)
+    if state.view == "result":
+        if state.action == "edit" and state.screen is not None:
+            return _screen_page(state, state.screen)
+        return _result_or_next(state, flow)
+    if state.screen is None:  # from the start page
+        return _screen_page(state, flow.screens[0])
+    return _on_screen(state, flow, state.screen)
+
+
+@router.post("/report.pdf")
+async def report_pdf(request: Request) -> Response:
+    """The result as a PDF, made from the answers the result page posts (nothing is kept)."""
+    form = await _read_form(request)
+    if form is None:
+        return Response(status_code=413)
+    flow = load_flow()
+    state = State(form, flow)
+    intake = flow.to_intake(state.answers)
+    try:
+        answer = default_assessor().assess(intake, date.today(), state.lang, state.region)
+    except IntakeError:
+        return _render("problem.html.j2", state.lang, state.region, status=400, view="start",
+                       title=None, problem="incomplete")
+    try:
+        from rugwijzer.report.pdf import render_pdf  # another adapter; imported only when asked for
+    except ImportError:
+        return _render("problem.html.j2", state.lang, state.region, status=503, view="start",
+                       title=None, problem="no_pdf")
+    pdf = render_pdf(answer, intake, state.lang)
+    return Response(pdf, media_type="application/pdf", headers={
+        **HEADERS, "Content-Disposition": 'attachment; filename="rugwijzer.pdf"'})
+
+
+async def _read_form(request: Request) -> dict[str, list[str]] | None:
+    """The posted fields as lists of strings (files are ignored), or None when far too large."""
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > MAX_FORM_BYTES:
+        return None
+    form = await request.form()
+    fields: dict[str, list[str]] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            fields.setdefault(name, []).append(value)
+    return fields
+
+
+# ---- steps -------------------------------------------------------------------------------------
+
+def _on_screen(state: State, flow: Flow, screen: Screen) -> Response:
+    if state.action == "stay":  # a language switch: the same screen, now in the other language
+        return _screen_page(state, screen)
+    if state.action == "back":
+        values, _ = flow.parse_screen(screen, state.form, state.answers)  # keep what is valid
+        state.answers = flow.clean({**state.answers, **values})
+        previous = flow.screen_before(screen.id, state.answers)
+        return _screen_page(state, previous or screen)
+    step = submit(flow, _assessor().engine, screen, state.form, state.answers, date.today())
+    state.answers = step.answers
+    if step.errors:
+        return _screen_page(state, screen, errors=step.errors)
+    if step.next is not None:
+        return _screen_page(state, step.next)
+    state.screen = screen
+    return _result_or_next(state, flow)
+
+
+def _result_or_next(state: State, flow: Flow) -> Response:
+    """The result when the answers allow one; otherwise the first screen still to answer."""
+    today = date.today()
+    assessor = _assessor()
+    if flow.is_finished(state.answers):
+        assessment = assessor.assessment(flow.to_intake(state.answers), today)
+    else:
+        stop = emergency_stop(assessor.engine, flow, state.answers, today)
+        if stop is None:
+            return _screen_page(state, flow.next_screen(state.answers) or flow.screens[0])
+        assessment = stop
+    answer = assessor.explainer(state.lang, state.region).explain(assessment)
+    last = state.screen.id if state.screen else (flow.active_screens(state.answers) or flow.screens)[-1].id
+    return _render("result.html.j2", state.lang, state.region, view="result", title=answer["action"]["name"],
+                   a=answer, answers_json=_dump(state.answers), screen_id=last,
+                   numbers=views.phone_numbers(answer),
+                   long_date=lambda d: views.long_date(d, state.lang, state.region))
+
+
+def _screen_page(state: State, screen: Screen, errors: Mapping[str, FieldError] | None = None) -> Response:
+    flow = load_flow()
+    gettext = translations(state.lang, DOMAIN).gettext
+    typed = state.form if errors else None  # after an error, show exactly what was typed
+    questions = []
+    for question in flow.active_questions(screen, state.answers):
+        error = (errors or {}).get(question.field)
+        message = views.error_message(error, question, gettext) if error else None
+        questions.append(views.question_view(question, state.lang, state.answers, typed, message))
+    step, total = flow.progress(screen.id, state.answers)
+    return _render(
+        "screen.html.j2", state.lang, state.region, view="screen", title=screen.title[state.lang],
+        screen=screen, questions=questions, errors=[q for q in questions if q.error], step=step,
+        total=total, can_go_back=flow.screen_before(screen.id, state.answers) is not None,
+        answers_json=_dump(state.answers), screen_id=screen.id,
+        intro=screen.intro[state.lang] if screen.intro else None,
+        notice=screen.notice[state.lang] if screen.notice else None,
+        optional_note=flow.texts["optional"][state.lang] if "optional" in flow.texts else "")
+
+
+# ---- rendering ---------------------------------------------------------------------------------
+
+def _assessor() -> Assessor:
+    return default_assessor()
+
+
+def _dump(answers: Mapping[str, AnswerValue]) -> str:
+    return json.dumps(answers, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _region_names(assessor: Assessor, lang: Lang) -> list[tuple[str, str]]:
+    return [(r.id, r.name[lang]) for r in assessor.kb.messages.regions]
+
+
+def _render(template: str, lang: Lang, region: Region, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page: every page gets the disclaimer (with the region's emergency number), the
+    language switch and the knowledge base version."""
+    assessor = _assessor()
+    explainer = assessor.explainer(lang, region)
+    context.setdefault("answers_json", "{}")
+    context.setdefault("screen_id", "")
+    html = environment(lang).get_template(template).render(
+        lang=lang, region=region, languages=views.LANGUAGE_NAMES, disclaimer=explainer.disclaimer,
+        emergency_number=explainer.emergency_number, version=assessor.kb.version,
+        app_version=__version__, static=STATIC_URL, regions=_region_names(assessor, lang), **context)
+    return HTMLResponse(html, status_code=status, headers=HEADERS)
