@@ -36,8 +36,15 @@ class AlarmCheckDue(DiaryInputError):
     def __init__(self, reason: str, missing: list[str]) -> None:
         self.reason = reason
         self.missing = missing
-        super().__init__([Problem(name, f"alarm question due ({reason}): please answer it", "an answer")
+        super().__init__([Problem(name, f"alarm question due ({reason}): please answer it", allowed_answers(name))
                           for name in missing])
+
+
+def allowed_answers(name: str) -> str:
+    """What an alarm question accepts, in the words of the error messages."""
+    from rugwijzer.diary.rules import field_kind, field_values
+
+    return "yes or no" if field_kind(name) == "bool" else "one of " + ", ".join(field_values(name))
 
 
 class DiaryStateError(DiaryError):

@@ -98,10 +98,16 @@ class DiaryRules(_Strict):
         asked = []
         for name in self.all_alarm_fields:
             condition = self._conditions.get(name)
-            values = {n: facts.get(n, UNKNOWN) for n in condition.names} if condition else {}
+            values = {n: facts.get(n, _default(n)) for n in condition.names} if condition else {}
             if condition is None or condition.evaluate_partial(values) is not False:
                 asked.append(name)
         return asked
+
+
+def _default(name: str) -> Any:
+    """An optional field left out means its contract default; a required one is unknown."""
+    info = Intake.model_fields[name]
+    return UNKNOWN if info.is_required() else info.get_default(call_default_factory=True)
 
 
 def parse_rules(document: Any) -> DiaryRules:

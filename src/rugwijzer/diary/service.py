@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from rugwijzer.core.engine import Assessment
 from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.core.validation import Problem, parse_intake
 from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
@@ -116,6 +117,16 @@ class DiaryService:
             ticker.tick()
         return History(episode, steps, answers)
 
+    def facts_now(self) -> dict[str, Any] | None:
+        """The open episode's intake as of its latest step (no assessment), or None."""
+        def look(uow: UnitOfWork) -> dict[str, Any] | None:
+            latest = uow.diary.latest_episode()
+            if latest is None or not latest.open:
+                return None
+            return dict(timeline(latest, uow.diary.entries(latest.id), self.rules)[-1].intake)
+
+        return self.db.read(look)
+
     def alarm_check(self, on: date, pain: int) -> tuple[AlarmReason | None, list[str]]:
         """Whether a new entry on ``on`` with ``pain`` must come with the alarm questions, and which
         apply to the person as they are now (a new answer may bring a follow-up question)."""
@@ -159,27 +170,39 @@ class DiaryService:
         Raises DiaryInputError (bad values), AlarmCheckDue (alarm answers needed first) or
         DiaryStateError; in each case nothing is stored.
         """
-        def work(uow: UnitOfWork) -> tuple[Episode, list[Step], int, AlarmReason | None]:
-            episode = self._open(uow, lock=True)
-            check_entry(new, episode, today, self.rules.all_alarm_fields)
-            entries = uow.diary.entries(episode.id)
-            reason = alarm_due(timeline(episode, entries, self.rules), new.entry_date, new.pain, self.rules)
-            pending = Entry(**_fields(new), id=sys.maxsize, episode_id=episode.id)  # last of its day
-            steps = timeline(episode, [*entries, pending], self.rules)
-            index = next(i for i, s in enumerate(steps) if s.entry is pending)
-            assessment = self.assessor.assessment(steps[index].intake, steps[index].on)
-            if reason is not None:
-                fields = self.rules.alarm_fields(steps[index].intake)  # with this entry's answers
-                self._require_alarm_answers(new, reason, fields, assessment.urgency)
-            stored = uow.diary.add_entry(episode.id, new, assessment.urgency, tuple(f.id for f in assessment.flags))
-            steps[index] = replace(steps[index], entry=stored)
-            return episode, steps, index, reason
+        def work(uow: UnitOfWork) -> _Plan:
+            plan = self._plan(uow, new, today, lock=True)
+            if plan.reason is not None:
+                fields = self.rules.alarm_fields(plan.step.intake)  # with this entry's answers
+                self._require_alarm_answers(new, plan.reason, fields, plan.assessment.urgency)
+            flags = tuple(f.id for f in plan.assessment.flags)
+            stored = uow.diary.add_entry(plan.episode.id, new, plan.assessment.urgency, flags)
+            plan.steps[plan.index] = replace(plan.step, entry=stored)
+            return plan
 
-        episode, steps, index, reason = self.db.write(work)
-        step, before = steps[index], steps[index - 1] if index else None
-        answer = self.assessor.assess(step.intake, step.on, lang, region)
+        return self._outcome(self.db.write(work), lang, region)
+
+    def preview(self, new: NewEntry, today: date, lang: Lang = "nl", region: Region = "be") -> Outcome:
+        """What adding ``new`` would say, without storing it (e.g. to show an emergency at once,
+        while the alarm questions are still being asked). Raises as :meth:`add` for bad values."""
+        return self._outcome(self.db.read(lambda uow: self._plan(uow, new, today)), lang, region)
+
+    def _plan(self, uow: UnitOfWork, new: NewEntry, today: date, lock: bool = False) -> _Plan:
+        episode = self._open(uow, lock=lock)
+        check_entry(new, episode, today, self.rules.all_alarm_fields)
+        entries = uow.diary.entries(episode.id)
+        reason = alarm_due(timeline(episode, entries, self.rules), new.entry_date, new.pain, self.rules)
+        pending = Entry(**_fields(new), id=sys.maxsize, episode_id=episode.id)  # last of its day
+        steps = timeline(episode, [*entries, pending], self.rules)
+        index = next(i for i, s in enumerate(steps) if s.entry is pending)
+        assessment = self.assessor.assessment(steps[index].intake, steps[index].on)
+        return _Plan(episode, steps, index, reason, assessment)
+
+    def _outcome(self, plan: _Plan, lang: Lang, region: Region) -> Outcome:
+        step, before = plan.step, plan.steps[plan.index - 1] if plan.index else None
+        answer = self.assessor.explainer(lang, region).explain(plan.assessment)
         previous = self.assessor.assess(before.intake, before.on, lang, region) if before else None
-        return Outcome(episode, step, answer, changes(previous, answer) if previous else None, reason)
+        return Outcome(plan.episode, step, answer, changes(previous, answer) if previous else None, plan.reason)
 
     @staticmethod
     def _require_alarm_answers(new: NewEntry, reason: AlarmReason, fields: list[str], urgency: str) -> None:
@@ -225,6 +248,21 @@ class DiaryService:
             return previous_step(timeline(latest, uow.diary.entries(latest.id), self.rules), on).pain
 
         return self.db.read(look)
+
+
+@dataclass(slots=True)
+class _Plan:
+    """An entry about to be added: the episode's steps with it, and its assessment."""
+
+    episode: Episode
+    steps: list[Step]
+    index: int
+    reason: AlarmReason | None
+    assessment: Assessment
+
+    @property
+    def step(self) -> Step:
+        return self.steps[self.index]
 
 
 class _Ticker:
