@@ -195,6 +195,7 @@ def serve(
 
 
 import rugwijzer.cli.report  # noqa: E402, F401  (registers `rugwijzer report`; it reuses the helpers above)
+import rugwijzer.cli.diary  # noqa: E402, F401  (registers `rugwijzer diary`)
 
 
 def main() -> None:
