@@ -8,26 +8,26 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from rugwijzer.api.errors import ErrorRouting, install_error_handlers, json_error
-from rugwijzer.api.guard import MAX_BODY_BYTES, InteropGuard
-from rugwijzer.api.routes import router as api_router
-from rugwijzer.cds.routes import router as cds_router
-from rugwijzer.fhir.outcome import fhir_error
-from rugwijzer.fhir.routes import router as fhir_router
-
 API_PREFIX = "/api/"
 FHIR_PREFIX = "/fhir/"
 CDS_PREFIX = "/cds-services/"
 
 
-def install(app: FastAPI, max_body: int = MAX_BODY_BYTES) -> None:
-    """Wire the interoperability routes into the app."""
+def install(app: FastAPI, max_body: int | None = None) -> None:
+    """Wire the interoperability routes into the app (imports here keep the packages acyclic)."""
+    from rugwijzer.api.errors import ErrorRouting, install_error_handlers, json_error
+    from rugwijzer.api.guard import MAX_BODY_BYTES, InteropGuard
+    from rugwijzer.api.routes import router as api_router
+    from rugwijzer.cds.routes import router as cds_router
+    from rugwijzer.fhir.outcome import fhir_error
+    from rugwijzer.fhir.routes import router as fhir_router
+
     routing = ErrorRouting({API_PREFIX: json_error, FHIR_PREFIX: fhir_error, CDS_PREFIX: json_error})
     app.include_router(api_router)
     app.include_router(fhir_router)
     app.include_router(cds_router)
     install_error_handlers(app, routing)
-    app.add_middleware(InteropGuard, routing=routing, max_body=max_body)
+    app.add_middleware(InteropGuard, routing=routing, max_body=max_body or MAX_BODY_BYTES)
 
 
 __all__ = ["install"]

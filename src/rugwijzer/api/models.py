@@ -101,10 +101,12 @@ class AssessmentAnswer(_Out):
     urgency: Urgency
     action: ActionOut
     flags: list[FlagOut] = Field(description="fired flags, highest level first, then by id")
-    episode: Literal["acute", "subacute", "chronic"] | None
-    episode_text: NamedText | None
+    # Nullable keys are always there in an answer, but marked optional here because the API
+    # description leaves nulls out of its examples.
+    episode: Literal["acute", "subacute", "chronic"] | None = None
+    episode_text: NamedText | None = None
     suspected: list[CauseOut]
-    startback: StartBackOut | None
+    startback: StartBackOut | None = None
     medication: MedicationOut
     plan: list[PlanStepOut] = Field(description="the self-management plan, in order; empty when a doctor decides")
     avoid: list[AvoidOut]
@@ -113,7 +115,7 @@ class AssessmentAnswer(_Out):
     knowledge_version: str
     complete: bool = Field(description="false only for an emergency found on a partial intake (contract §4)")
     assessed_on: str = Field(description="ISO date the assessment is for")
-    onset: str | None = Field(description="ISO date the episode began; null when unknown")
+    onset: str | None = Field(None, description="ISO date the episode began; null when unknown")
     milestones: list[MilestoneOut]
     safety_net: SafetyNetOut
     prognosis: list[str]
@@ -143,6 +145,7 @@ class ErrorEnvelope(_Out):
 
 
 class RulesSection(_Out):
+    key: str = Field(description="stable id of the section")
     title: str
     note: str
     rows: list[dict[str, str]]

@@ -176,3 +176,40 @@ def intake_from_response(raw: dict[str, Any], flow: Flow | None = None) -> Mappe
     _check_header(raw)
     chosen = flow or load_flow()
     return MappedResponse(to_intake(chosen, collect_answers(chosen, raw)), _authored(raw))
+
+
+# ---- the other way round ------------------------------------------------------------------------
+
+def _answers_for(question: Question, value: Any) -> list[dict[str, Any]]:
+    from rugwijzer.fhir.codes import system
+
+    if question.kind == "boolean":
+        return [{"valueBoolean": value}]
+    if question.kind in ("choice", "multi"):
+        values = value if isinstance(value, list) else [value]
+        return [{"valueCoding": {"system": system(question.field), "code": token(v)}} for v in values]
+    return [{"valueInteger": value}]
+
+
+def questionnaire_response(intake: dict[str, Any], flow: Flow | None = None) -> dict[str, Any]:
+    """A QuestionnaireResponse that answers the intake's fields (for clients and tests): one group
+    per screen, an item per field present in the intake; helpers are left unanswered."""
+    from rugwijzer.fhir.questionnaire import group_link_id
+    from rugwijzer.knowledge import load_flow
+
+    chosen = flow or load_flow()
+    startback = intake.get("startback") or {}
+    groups = []
+    for screen in chosen.screens:
+        items = []
+        for question in screen.questions:
+            key = question.field.removeprefix(STARTBACK_PREFIX)
+            source = startback if question.field.startswith(STARTBACK_PREFIX) else intake
+            value = source.get(key, [])
+            if question.helper or value == [] or (value is None and question.kind != "choice"):
+                continue  # not given, nothing chosen, or null where only leaving it out says "none"
+            items.append({"linkId": question.field, "answer": _answers_for(question, value)})
+        if items:
+            groups.append({"linkId": group_link_id(screen), "item": items})
+    return {"resourceType": "QuestionnaireResponse", "questionnaire": QUESTIONNAIRE_URL,
+            "status": "completed", "item": groups}
