@@ -194,6 +194,7 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
 
 
+import rugwijzer.cli.check  # noqa: E402  (registers `rugwijzer check`, the interactive self-check)
 import rugwijzer.cli.report  # noqa: E402, F401  (registers `rugwijzer report`; it reuses the helpers above)
 import rugwijzer.cli.diary  # noqa: E402, F401  (registers `rugwijzer diary`)
 
