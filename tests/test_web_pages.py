@@ -1,0 +1,398 @@
+"""The self-check web pages, through FastAPI's TestClient: flow, errors, back, languages, result.
+
+Pages are read with a small HTML parser and submitted the way a browser without JavaScript would:
+the form's hidden fields as they are, plus the answers a person picks.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+
+from rugwijzer.core.flow import AnswerValue, Flow, Question, token
+from rugwijzer.knowledge import load_flow, load_knowledge
+from rugwijzer.web.app import create_app
+
+MAX_PAGE_BYTES = 60 * 1024
+LOCALE = Path(__file__).parents[1] / "src" / "rugwijzer" / "locale"
+SOURCES = Path(__file__).parents[1] / "src" / "rugwijzer"
+
+SELF_CARE: dict[str, AnswerValue] = {
+    "age": 40, "sex": "male", "radiation": "none", "duration_days": 3, "pain_trend": "stable",
+    "first_episode": None, "leg_weakness": "none", "numbness_tingling": "none", "trauma": "none",
+    "pain_score": 4, "risk_factors": ["sedentary_work"], "wants_startback": False,
+}
+SOON = {**SELF_CARE, "age": 62}  # the article's age rule: see a GP within a few days
+HEADINGS = {"nl": "Zelfzorg", "fr": "Prendre soin de vous", "en": "Self-care"}
+
+
+# ---- a tiny browser ----------------------------------------------------------------------------
+
+@dataclass
+class Form:
+    attrs: dict[str, str]
+    fields: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)  # (tag, name, attrs)
+
+    def hidden(self) -> dict[str, str]:
+        return {a["name"]: a.get("value", "") for tag, _, a in self.fields
+                if tag == "input" and a.get("type") == "hidden"}
+
+    def names(self) -> set[str]:
+        return {name for tag, name, a in self.fields if name and a.get("type") != "hidden" and tag != "button"}
+
+
+class Page(HTMLParser):
+    """Forms, ids and attributes of one HTML page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.html = html
+        self.forms: list[Form] = []
+        self.ids: dict[str, dict[str, str]] = {}
+        self.urls: list[str] = []
+        self._form: Form | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if "id" in a:
+            assert a["id"] not in self.ids, f"repeated id {a['id']}"
+            self.ids[a["id"]] = {"tag": tag, **a}
+        self.urls.extend(a[k] for k in ("href", "src", "action") if k in a)
+        if tag == "form":
+            self._form = Form(a)
+            self.forms.append(self._form)
+        elif tag in ("input", "select", "button", "textarea") and self._form is not None:
+            self._form.fields.append((tag, a.get("name", ""), a))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+
+    def form(self, **match: str) -> Form:
+        return next(f for f in self.forms if all(f.attrs.get(k) == v for k, v in match.items()))
+
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", self.html)))
+
+    @property
+    def unescaped(self) -> str:
+        return html.unescape(self.html)
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+@pytest.fixture(scope="module")
+def flow() -> Flow:
+    return load_flow()
+
+
+def values_for(question: Question, value: AnswerValue) -> dict[str, list[str]]:
+    if question.kind == "multi":
+        assert isinstance(value, list)
+        return {question.field: [token(v) for v in value]}
+    if question.kind == "duration":
+        return {question.field: [str(value)], question.unit_field: ["days"]}
+    if question.kind == "integer":
+        return {question.field: [str(value)]}
+    return {question.field: [token(value)]}
+
+
+def post(client: TestClient, form: Form, extra: dict[str, Any], action: str = "/check") -> Page:
+    data: dict[str, Any] = {**form.hidden(), **extra}
+    response = client.post(action, data=data)
+    assert response.status_code == 200, response.text[:500]
+    check_page(response)
+    return Page(response.text)
+
+
+def check_page(response: Any) -> None:
+    """What every self-check page must do."""
+    assert len(response.content) <= MAX_PAGE_BYTES
+    assert response.headers["cache-control"] == "private, no-cache"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert "set-cookie" not in response.headers  # nothing stored, not even in the browser
+    page = Page(response.text)
+    assert page.html.startswith("<!doctype html>")
+    for url in page.urls:  # every asset and link is the app's own (or a phone number)
+        assert url.startswith(("/", "#", "tel:")), url
+
+
+def answer_screen(client: TestClient, flow: Flow, page: Page, wanted: dict[str, AnswerValue]) -> Page:
+    """Fill in the question screen shown on ``page`` and press Next."""
+    form = page.form(id="flow")
+    data: dict[str, Any] = {"action": "next"}
+    for name in form.names():
+        if name.endswith("__unit"):
+            continue
+        question = flow.question(name)
+        data.update(values_for(question, wanted.get(name, False)))
+    return post(client, form, data)
+
+
+def start(client: TestClient, lang: str = "nl", region: str = "be") -> Page:
+    response = client.get(f"/?lang={lang}")
+    check_page(response)
+    page = Page(response.text)
+    return post(client, page.forms[-1], {"region": region})
+
+
+def complete(client: TestClient, flow: Flow, wanted: dict[str, AnswerValue], lang: str = "nl",
+             region: str = "be") -> tuple[Page, int]:
+    page, screens = start(client, lang, region), 0
+    while "flow" in page.ids:
+        screens += 1
+        page = answer_screen(client, flow, page, wanted)
+    return page, screens
+
+
+# ---- start page --------------------------------------------------------------------------------
+
+def test_the_start_page_is_dutch_by_default_with_a_visible_language_switch(client: TestClient) -> None:
+    response = client.get("/")
+    check_page(response)
+    page = Page(response.text)
+    assert '<html lang="nl">' in page.html
+    assert "Lage rugpijn: wat doe je best?" in page.html
+    for code, name in (("fr", "Français"), ("en", "English")):
+        assert f'href="/?lang={code}&amp;region=be" lang="{code}" hreflang="{code}">{name}</a>' in page.html
+    assert load_knowledge().messages.disclaimer.nl.format(emergency_number="112") in page.unescaped
+
+
+@pytest.mark.parametrize(("query", "lang", "words"), [
+    ("?lang=fr", "fr", "Mal au bas du dos : que faire ?"),
+    ("?lang=en", "en", "Low back pain: what should you do?"),
+    ("?lang=xx", "nl", "Lage rugpijn: wat doe je best?"),
+])
+def test_the_start_page_in_each_language(client: TestClient, query: str, lang: str, words: str) -> None:
+    page = Page(client.get("/" + query).text)
+    assert f'<html lang="{lang}">' in page.html and words in page.html
+
+
+def test_check_without_a_form_goes_back_to_the_start(client: TestClient) -> None:
+    response = client.get("/check", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+
+
+def test_the_stylesheet_is_served_by_the_app_and_small(client: TestClient) -> None:
+    response = client.get("/static/web/rugwijzer.css")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
+    page = client.get("/")
+    assert len(response.content) + len(page.content) <= MAX_PAGE_BYTES
+
+
+# ---- the flow ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_a_self_care_check_in_each_language(client: TestClient, flow: Flow, lang: str) -> None:
+    page, screens = complete(client, flow, SELF_CARE, lang)
+    assert screens == 15
+    assert f'<html lang="{lang}">' in page.html
+    assert f'<h1 id="urgency-title">{HEADINGS[lang]}</h1>' in page.html
+    explainer_disclaimer = getattr(load_knowledge().messages.disclaimer, lang).format(emergency_number="112")
+    assert explainer_disclaimer in page.unescaped
+
+
+def test_the_result_puts_the_action_first_then_why_plan_avoid_tips_expectations_safety_net(
+        client: TestClient, flow: Flow) -> None:
+    page, _ = complete(client, flow, SELF_CARE, "en")
+    order = ['id="urgency-title"', 'id="why-title"', 'id="plan-title"', 'id="medication-title"',
+             'id="avoid-title"', 'id="tips-title"', 'id="expect-title"', 'id="safety-title"',
+             'class="disclaimer"']
+    positions = [page.html.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    assert 'href="tel:112"' in page.html and 'href="tel:1733"' in page.html
+
+
+def test_a_soon_case_names_the_reason_and_its_source(client: TestClient, flow: Flow) -> None:
+    page, _ = complete(client, flow, SOON, "en")
+    assert "See your GP within a few days" in page.html
+    flag = next(f for f in load_knowledge().flags if f.id == "age_under_20_or_over_55")
+    assert flag.title.en in page.html
+    assert f"Source: {flag.source}" in page.text()
+
+
+def test_the_check_stops_at_once_on_an_emergency_answer(client: TestClient, flow: Flow) -> None:
+    page = start(client, "en")
+    for _ in range(3):  # about you, where it hurts, since when
+        page = answer_screen(client, flow, page, {**SELF_CARE, "age": 30})
+    assert "bladder_problems" in page.form(id="flow").names()
+    page = answer_screen(client, flow, page, {**SELF_CARE, "age": 30, "bladder_problems": True})
+    assert "flow" not in page.ids  # no more questions
+    assert 'class="urgency urgency-emergency"' in page.html
+    assert 'href="tel:112"' in page.html
+    assert "You do not need to answer more questions" in page.html
+
+
+def test_pregnancy_warning_signs_send_to_the_maternity_unit(client: TestClient, flow: Flow) -> None:
+    wanted = {**SELF_CARE, "sex": "female", "age": 31, "is_pregnant": True, "pregnancy_warning_signs": True,
+              "pregnancy_weeks": 30}
+    page, screens = complete(client, flow, wanted, "nl")
+    assert "verloskamer" in page.html
+    assert screens == 9  # stopped right after the pregnancy screens (8 and 9)
+
+
+def test_the_result_can_switch_region_and_language_without_losing_anything(client: TestClient,
+                                                                             flow: Flow) -> None:
+    page, _ = complete(client, flow, {**SELF_CARE, "fever": True}, "en")
+    assert 'href="tel:1733"' in page.html
+    regions = page.form(**{"class": "regions"})
+    page = post(client, regions, {"region": "nl"})
+    assert "huisartsenpost" in page.html and 'href="tel:1733"' not in page.html
+    switch = page.form(**{"class": "languages"})
+    page = post(client, switch, {"lang": "fr"})
+    assert '<html lang="fr">' in page.html and "Voir un médecin aujourd'hui" in page.unescaped
+
+
+# ---- errors tied to their field ----------------------------------------------------------------
+
+def test_missing_answers_are_named_and_tied_to_their_field(client: TestClient) -> None:
+    page = start(client, "nl")
+    page = post(client, page.form(id="flow"), {"action": "next", "age": "veertig"})
+    assert page.html.count('class="error"') == 2
+    assert "<title>Fout:" in page.html
+    summary = re.search(r'<div class="error-summary".*?</div>', page.html, re.S)
+    assert summary is not None
+    assert 'href="#q-age"' in summary.group(0) and 'href="#q-sex-0"' in summary.group(0)
+    age = page.ids["q-age"]
+    assert age["aria-invalid"] == "true" and "q-age-error" in age["aria-describedby"].split()
+    assert age["value"] == "veertig"  # what was typed stays
+    assert "q-age-error" in page.ids and "q-sex-error" in page.ids
+    assert "Vul een geheel getal in van 0 tot 120." in page.html
+    sex_fieldset = re.search(r'<fieldset[^>]*aria-describedby="([^"]*)"[^>]*>\s*<legend>Wat is je geslacht', page.html)
+    assert sex_fieldset is not None and "q-sex-error" in sex_fieldset.group(1).split()
+
+
+def test_pain_longer_than_life_is_refused_naming_both_answers(client: TestClient, flow: Flow) -> None:
+    page = answer_screen(client, flow, start(client, "en"), {**SELF_CARE, "age": 3})
+    page = answer_screen(client, flow, page, SELF_CARE)
+    page = post(client, page.form(id="flow"), {"action": "next", "duration_days": "10",
+                                              "duration_days__unit": "years", "pain_trend": "stable",
+                                              "first_episode": "null"})
+    assert "This is longer than your life so far" in page.html
+    assert page.ids["q-duration-days"]["aria-invalid"] == "true"
+
+
+def test_typed_text_is_escaped(client: TestClient) -> None:
+    page = start(client, "en")
+    page = post(client, page.form(id="flow"), {"action": "next", "age": '"><script>x</script>', "sex": "male"})
+    assert "<script>x</script>" not in page.html
+    assert "&lt;script&gt;" in page.html
+
+
+# ---- back, reload, language switch: answers are never lost -------------------------------------
+
+def test_back_shows_the_previous_screen_with_its_answers(client: TestClient, flow: Flow) -> None:
+    page = start(client, "en")
+    page = answer_screen(client, flow, page, {**SELF_CARE, "radiation": "thigh"})  # about you
+    page = answer_screen(client, flow, page, {**SELF_CARE, "radiation": "thigh"})  # where
+    page = answer_screen(client, flow, page, {**SELF_CARE, "duration_days": 21})   # since when
+    page = post(client, page.form(id="flow"), {"action": "back"})
+    assert page.ids["q-duration-days"]["value"] == "3"
+    assert "selected" in re.search(r'<option value="weeks"[^>]*>', page.html).group(0)  # type: ignore[union-attr]
+    page = post(client, page.form(id="flow"), {"action": "back"})
+    page = post(client, page.form(id="flow"), {"action": "back"})
+    assert page.ids["q-age"]["value"] == "40"
+    assert "checked" in page.ids["q-sex-1"]  # male
+    # Forward again: every screen comes back filled in.
+    page = post(client, page.form(id="flow"), {"action": "next", "age": "40", "sex": "male"})
+    assert "checked" in page.ids["q-radiation-2"]  # thigh
+
+
+def test_a_reload_sends_the_same_form_and_gets_the_same_page(client: TestClient, flow: Flow) -> None:
+    page = answer_screen(client, flow, start(client, "en"), SELF_CARE)
+    form = page.form(id="flow")
+    data = {**form.hidden(), "action": "next", "radiation": "none"}
+    first, again = client.post("/check", data=data), client.post("/check", data=data)
+    assert first.text == again.text
+
+
+def test_switching_language_mid_way_keeps_the_answers(client: TestClient, flow: Flow) -> None:
+    page = answer_screen(client, flow, start(client, "nl"), SELF_CARE)
+    answers = page.form(id="flow").hidden()["answers"]
+    page = post(client, page.form(**{"class": "languages"}), {"lang": "en"})
+    assert "How far does the pain go?" in page.html
+    assert page.form(id="flow").hidden()["answers"] == answers
+
+
+def test_answers_changed_on_the_way_are_checked_again(client: TestClient, flow: Flow) -> None:
+    page = start(client, "en")
+    form = page.form(id="flow")
+    data = {**form.hidden(), "answers": '{"age": "forty", "fever": true, "unknown": 1, "sex": "male"}',
+            "action": "next", "age": "40", "sex": "male"}
+    page = Page(client.post("/check", data=data).text)
+    hidden = page.form(id="flow").hidden()["answers"]
+    assert '"fever":true' in hidden and "unknown" not in hidden and '"age":40' in hidden
+    page = Page(client.post("/check", data={**data, "answers": "not json"}).text)
+    assert "flow" in page.ids
+
+
+def test_startback_screens_show_the_keele_notice(client: TestClient, flow: Flow) -> None:
+    wanted = {**SELF_CARE, "wants_startback": True, "startback.bothersomeness": "slightly"}
+    page = start(client, "en")
+    while "flow" in page.ids and "startback.leg_pain" not in page.form(id="flow").names():
+        page = answer_screen(client, flow, page, wanted)
+    assert "Keele University" in page.html
+    page = answer_screen(client, flow, page, wanted)
+    page = answer_screen(client, flow, page, wanted)
+    assert "STarT Back" in page.html and 'id="urgency-title"' in page.html
+
+
+# ---- the PDF -----------------------------------------------------------------------------------
+
+def test_the_result_offers_the_pdf_of_the_same_answers(client: TestClient, flow: Flow) -> None:
+    page, _ = complete(client, flow, SELF_CARE, "fr")
+    pdf_form = page.form(action="/report.pdf", method="post")
+    assert pdf_form.hidden()["lang"] == "fr"
+    response = client.post("/report.pdf", data=pdf_form.hidden())
+    if response.status_code == 503:
+        pytest.xfail("the PDF adapter (rugwijzer.report.pdf) is not installed here")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_pdf_needs_enough_answers(client: TestClient) -> None:
+    response = client.post("/report.pdf", data={"lang": "en", "answers": '{"age": 40}'})
+    assert response.status_code == 400
+    assert "Some answers are missing" in response.text
+
+
+# ---- catalogues --------------------------------------------------------------------------------
+
+def extracted(domain: str) -> set[str]:
+    if domain == "web":
+        method_map = [("**/templates/**.j2", "jinja2"), ("**.py", "python")]
+        options = {"**/templates/**.j2": {"extensions": "jinja2.ext.i18n", "silent": "false"}}
+        found = extract_from_dir(str(SOURCES / "web"), method_map, options)
+    else:
+        found = extract_from_dir(str(SOURCES / "cli"), [("check.py", "python"), ("**.py", "ignore")])
+    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+@pytest.mark.parametrize("domain", ["web", "check"])
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_every_interface_string_is_translated_and_compiled(domain: str, lang: str) -> None:
+    folder = LOCALE / lang / "LC_MESSAGES"
+    with (folder / f"{domain}.po").open("rb") as po_file:
+        catalogue = read_po(po_file)
+    with (folder / f"{domain}.mo").open("rb") as mo_file:
+        compiled = read_mo(mo_file)
+    translated = {m.id: m.string for m in catalogue if m.id}
+    assert extracted(domain) <= set(translated), "run the extraction in the module docstring"
+    assert all(translated.values()), [k for k, v in translated.items() if not v]
+    assert {m.id: m.string for m in compiled if m.id} == translated, "recompile the catalogue"
