@@ -90,11 +90,27 @@ def _answered_items(items: Any) -> Iterator[dict[str, Any]]:
         yield from _answered_items(item.get("item"))
 
 
-def _raw_value(answer: dict[str, Any]) -> Any:
+_EXPECTED = {"boolean": ("valueBoolean",), "choice": ("valueCoding", "valueBoolean"),
+             "multi": ("valueCoding",), "integer": ("valueInteger",), "duration": ("valueInteger",)}
+
+
+class _Wrong:
+    """An answer of a kind the question does not take (kept to say what was sent)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _read(question: Question, answer: dict[str, Any]) -> Any:
+    """One answer's value, typed for its question; a coded answer's code becomes the option's value
+    (``"true"`` → true for the coded yes/no/unknown questions)."""
     key = next((k for k in _VALUE_KEYS if k in answer), None)
+    if key is None or key not in _EXPECTED[question.kind]:
+        return _Wrong(f"{key or 'no value'}: {json.dumps(answer.get(key or ''), default=str)[:60]}")
     if key == "valueCoding":
-        return answer[key].get("code")
-    return answer[key] if key else None
+        code = answer[key].get("code")
+        return next((o.value for o in question.options if token(o.value) == code), code)
+    return answer[key]
 
 
 def _allowed(question: Question) -> str:
@@ -105,15 +121,11 @@ def _allowed(question: Question) -> str:
     return "valueInteger: " + ALLOWED.get(question.field, f"a whole number from {question.min} to {question.max}")
 
 
-def _typed(question: Question, raw: Any) -> Any:
-    """A coded answer's code becomes the option's value (``"true"`` → true for coded yes/no)."""
-    if question.kind in ("boolean", "choice") and isinstance(raw, str):
-        return next((o.value for o in question.options if token(o.value) == raw), raw)
-    return raw
-
-
 def _answer(question: Question, answers: list[dict[str, Any]]) -> tuple[AnswerValue, dict[str, Any] | None]:
-    values = [_typed(question, _raw_value(a)) for a in answers]
+    values = [_read(question, a) for a in answers]
+    wrong = next((v for v in values if isinstance(v, _Wrong)), None)
+    if wrong is not None:
+        return None, _problem(question.field, f"got {wrong.text}", _allowed(question))
     if question.kind == "multi":
         value: Any = values
     elif len(values) > 1:

@@ -1,0 +1,170 @@
+"""CDS Hooks 2.0: discovery, and the patient-view service that turns the patient's latest prefetched
+QuestionnaireResponse into one card (critical, warning or info), or no card at all."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rugwijzer.api.examples import ORDINARY, STARTBACK_HIGH, intake
+from rugwijzer.fhir.codes import QUESTIONNAIRE_URL
+from rugwijzer.fhir.response import questionnaire_response
+from rugwijzer.services.assessing import default_assessor
+from rugwijzer.web.app import create_app
+
+SERVICE = "/cds-services/rugwijzer-lbp-triage"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def response_for(data: dict[str, Any], authored: str = "2026-11-20T09:00:00Z", **header: Any) -> dict[str, Any]:
+    return {**questionnaire_response(data), "subject": {"reference": "Patient/alice"}, "authored": authored,
+            **header}
+
+
+def searchset(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {"resourceType": "Bundle", "type": "searchset", "total": len(resources),
+            "entry": [{"fullUrl": f"http://ehr.example/fhir/QuestionnaireResponse/{n}", "resource": r}
+                      for n, r in enumerate(resources)]}
+
+
+def call(client: TestClient, prefetched: Any = None, query: str = "?lang=en", **changes: Any) -> Any:
+    request = {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+               "fhirServer": "http://ehr.example/fhir",
+               "context": {"userId": "Practitioner/bob", "patientId": "alice"},
+               "prefetch": {"questionnaireResponse": prefetched}, **changes}
+    return client.post(SERVICE + query, content=json.dumps(request), headers={"Content-Type": "application/json"})
+
+
+def cards(client: TestClient, prefetched: Any, **changes: Any) -> list[dict[str, Any]]:
+    response = call(client, prefetched, **changes)
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()["cards"]
+    return found
+
+
+def test_discovery_lists_the_service_with_its_prefetch(client: TestClient) -> None:
+    services = client.get("/cds-services").json()["services"]
+    assert len(services) == 1
+    service = services[0]
+    assert service["id"] == "rugwijzer-lbp-triage" and service["hook"] == "patient-view"
+    template = service["prefetch"]["questionnaireResponse"]
+    assert template.startswith("QuestionnaireResponse?subject={{context.patientId}}")
+    assert f"questionnaire={QUESTIONNAIRE_URL}" in template and "_sort=-authored" in template
+    assert "_count=1" in template
+
+
+@pytest.mark.parametrize(("data", "indicator"), [
+    (intake(bladder_problems=True), "critical"),
+    (intake(fever=True), "critical"),
+    (intake(unexplained_weight_loss=True), "warning"),
+    (intake(radiation="below_knee"), "info"),
+    (intake(), "info"),
+])
+def test_one_card_with_the_indicator_of_the_urgency(client: TestClient, data: dict[str, Any], indicator: str) -> None:
+    found = cards(client, searchset(response_for(data)))
+    assert len(found) == 1
+    card = found[0]
+    assert card["indicator"] == indicator
+    assert len(card["summary"]) <= 140
+    assert card["source"]["label"] == "Rugwijzer"
+    answer = default_assessor().assess(data, None, "en", "be")
+    assert answer["action"]["name"] in card["summary"]
+    for flag in answer["flags"]:
+        assert flag["title"] in card["detail"] and flag["why"] in card["detail"]
+
+
+def test_a_single_prefetched_resource_works_too(client: TestClient) -> None:
+    assert cards(client, response_for(intake(fever=True)))[0]["indicator"] == "critical"
+
+
+def test_the_card_links_to_the_public_rules_never_to_the_patient(client: TestClient) -> None:
+    card = cards(client, searchset(response_for(intake(fever=True))))[0]
+    for link in card["links"]:
+        assert link["type"] == "absolute"
+        assert link["url"].startswith("http://testserver/api/v1/rules")
+        assert "alice" not in link["url"]
+    assert "alice" not in json.dumps(card)
+    assert client.get(card["links"][0]["url"].removeprefix("http://testserver")).status_code == 200
+
+
+def test_the_latest_response_is_assessed(client: TestClient) -> None:
+    old = response_for(intake(bladder_problems=True), authored="2025-01-01T10:00:00Z")
+    new = response_for(intake(), authored="2026-11-24T10:00:00Z")
+    assert cards(client, searchset(old, new))[0]["indicator"] == "info"
+    withdrawn = response_for(intake(fever=True), authored="2026-11-25T10:00:00Z", status="entered-in-error")
+    assert cards(client, searchset(old, new, withdrawn))[0]["indicator"] == "info"
+
+
+def test_start_back_and_an_unfinished_emergency_are_said(client: TestClient) -> None:
+    with_startback = cards(client, response_for(intake(startback=STARTBACK_HIGH)))[0]
+    assert "STarT Back" in with_startback["detail"] and "Keele" in with_startback["detail"]
+    partial = {"resourceType": "QuestionnaireResponse", "status": "in-progress",
+               "item": [{"linkId": "bowel_incontinence", "answer": [{"valueBoolean": True}]}]}
+    card = cards(client, partial)[0]
+    assert card["indicator"] == "critical" and "not finished" in card["detail"]
+
+
+@pytest.mark.parametrize("prefetched", [
+    None,
+    searchset(),
+    {"resourceType": "OperationOutcome", "issue": []},
+    searchset({"resourceType": "Patient", "id": "alice"}),
+    searchset(response_for(intake(fever=True), questionnaire="http://example.org/Questionnaire/phq9")),
+])
+def test_no_card_when_there_is_nothing_to_assess(client: TestClient, prefetched: Any) -> None:
+    assert cards(client, prefetched) == []
+
+
+def test_no_card_without_prefetch(client: TestClient) -> None:
+    assert cards(client, None, prefetch=None) == []
+    assert cards(client, None, prefetch={}) == []
+
+
+def test_a_response_that_cannot_be_assessed_gives_an_info_card_naming_the_items(client: TestClient) -> None:
+    incomplete = {"resourceType": "QuestionnaireResponse", "status": "in-progress",
+                  "item": [{"linkId": "age", "answer": [{"valueInteger": 50}]}]}
+    card = cards(client, incomplete)[0]
+    assert card["indicator"] == "info" and "`pain_score`" in card["detail"]
+    wrong = response_for({k: v for k, v in ORDINARY.items() if k != "fever"})
+    wrong["item"].append({"linkId": "x", "item": [{"linkId": "fever", "answer": [{"valueString": "yes"}]}]})
+    assert "`fever`" in cards(client, wrong)[0]["detail"]
+
+
+def test_texts_follow_the_language(client: TestClient) -> None:
+    dutch = cards(client, response_for(intake(fever=True)), query="")[0]
+    french = call(client, response_for(intake(fever=True)), query="?lang=fr").json()["cards"][0]
+    assert dutch["summary"] != french["summary"]
+    assert default_assessor().assess(intake(fever=True), None, "fr", "be")["action"]["name"] in french["summary"]
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"hook": "order-sign"}, "hook"),
+    ({"context": {"userId": "Practitioner/bob"}}, "context.patientId"),
+    ({"hookInstance": None}, "hookInstance"),
+])
+def test_a_bad_request_is_a_400_naming_what_is_wrong(client: TestClient, changes: dict[str, Any], field: str) -> None:
+    response = call(client, None, **changes)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert field in error["fields"]
+
+
+def test_a_repeated_key_in_the_request_is_refused(client: TestClient) -> None:
+    body = b'{"hook": "patient-view", "hook": "patient-view", "hookInstance": "x", "context": {"patientId": "a"}}'
+    response = client.post(SERVICE, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and "hook" in response.json()["error"]["fields"]
+
+
+def test_errors_use_the_api_error_format(client: TestClient) -> None:
+    missing = client.get("/cds-services/other-service")
+    assert missing.status_code in (404, 405) and "error" in missing.json()
+    assert "error" in client.put(SERVICE).json()
