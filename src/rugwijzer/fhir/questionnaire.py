@@ -44,6 +44,21 @@ def translated(text: Text, lang: Lang) -> tuple[str, dict[str, Any]]:
     return text[lang], {"extension": extensions}
 
 
+def N_(message: str) -> str:
+    """Marks a message for the ``api`` catalogue; it is translated where it is shown."""
+    return message
+
+
+TITLE = N_("Rugwijzer: questions about low back pain")
+
+
+def interface_text(message: str) -> Text:
+    """An interface string of the ``api`` catalogue in every language."""
+    from rugwijzer.i18n import gettext_for
+
+    return Text(**{lang: gettext_for(lang, "api")(message) for lang in LANGS})
+
+
 def _text(element: str, text: Text, lang: Lang) -> dict[str, Any]:
     value, ext = translated(text, lang)
     return {element: value, f"_{element}": ext}
@@ -76,7 +91,7 @@ class QuestionnaireBuilder:
             "url": QUESTIONNAIRE_URL,
             "version": kb.version,
             "name": "RugwijzerIntake",
-            **_text("title", kb.meta.title, lang),
+            **_text("title", interface_text(TITLE), lang),
             "status": "active",
             "subjectType": ["Patient"],
             "language": lang,
