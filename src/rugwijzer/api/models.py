@@ -59,7 +59,10 @@ class MedicationOut(_Out):
     first_choice: str
     nsaid: Literal["second_choice", "avoid"]
     nsaid_cautions: list[str]
-    advice: list[str]
+    steps: list[str] = Field(description="first choice, then what to do about anti-inflammatory painkillers")
+    caution_texts: list[str] = Field(description="why to avoid them, one line per caution")
+    notes: list[str] = Field(description="muscle relaxants; read the leaflet, ask the pharmacist")
+    advice: list[str] = Field(description="all of the above, in reading order")
 
 
 class PlanStepOut(_Out):

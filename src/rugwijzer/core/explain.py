@@ -59,8 +59,6 @@ class Explainer:
     def explain(self, a: Assessment) -> dict[str, Any]:
         """The full answer: contract keys (contract §2) plus texts, ready for JSON."""
         med = a.medication
-        nsaid_text = (self.medication["second_choice"] if med.nsaid == "second_choice"
-                      else self.medication["avoid"])
         destination_text = self.destinations[a.destination]
         if a.urgency == "emergency" and a.pregnant and a.destination != "maternity_unit":
             destination_text = f"{destination_text}. {self.pregnancy_note}"
@@ -78,13 +76,7 @@ class Explainer:
                 "total": a.startback.total, "psychosocial": a.startback.psychosocial,
                 "risk": a.startback.risk, **self.strata[a.startback.risk],
                 "notice": self.startback_notice},
-            "medication": {
-                "first_choice": med.first_choice, "nsaid": med.nsaid,
-                "nsaid_cautions": list(med.nsaid_cautions),
-                "advice": [self.medication["first_choice"], nsaid_text,
-                           *(self.cautions[c] for c in med.nsaid_cautions),
-                           self.medication["muscle_relaxants"], self.medication["leaflet"]],
-            },
+            "medication": self._medication(med.first_choice, med.nsaid, med.nsaid_cautions),
             "plan": [self._plan_step(p.id, p.emphasis) for p in a.plan],
             "avoid": [{"id": i, **self.avoid[i]} for i in a.avoid],
             "tips": [{"id": i, **self.tips[i]} for i in a.tips],
@@ -101,6 +93,15 @@ class Explainer:
             "lang": self.lang,
             "region": self.region,
         }
+
+    def _medication(self, first_choice: str, nsaid: str, cautions: tuple[str, ...]) -> dict[str, Any]:
+        steps = [self.medication["first_choice"],
+                 self.medication["second_choice"] if nsaid == "second_choice" else self.medication["avoid"]]
+        caution_texts = [self.cautions[c] for c in cautions]
+        notes = [self.medication["muscle_relaxants"], self.medication["leaflet"]]
+        return {"first_choice": first_choice, "nsaid": nsaid, "nsaid_cautions": list(cautions),
+                "steps": steps, "caution_texts": caution_texts, "notes": notes,
+                "advice": [*steps, *caution_texts, *notes]}  # all of it, in reading order
 
     def _plan_step(self, item_id: str, emphasis: str | None) -> dict[str, Any]:
         step: dict[str, Any] = {"id": item_id, **self.plan[item_id]}
