@@ -1,0 +1,515 @@
+"""The diary in the browser, under ``/diary``: local single-user mode, no accounts, no JavaScript.
+
+- Served only to this machine: the request must come to and from a loopback address and name a
+  loopback host (``127.0.0.1``, ``localhost``, ``[::1]``), so a web page elsewhere cannot read the
+  diary through DNS rebinding. Anything else gets 404: for others the diary does not exist.
+- Every form carries a per-process token, so another site cannot post to the diary (e.g. to
+  delete it) from the person's browser.
+- Pages reuse the self-check's stylesheet, question partial (labels, fieldsets, errors tied to the
+  fields with ``aria-describedby``) and security headers; they have their own base template because
+  the self-check's says "your answers are not stored", which is not true of a diary.
+- ``GET /diary`` the diary; ``POST /diary/start`` the self-check for a new episode (screen by
+  screen, the answers carried in the page as in the self-check); ``POST /diary/entries`` a new
+  entry (the alarm questions come back when due); ``POST /diary/end``; ``GET /diary/export/<fmt>``;
+  ``GET``/``POST /diary/delete`` delete everything after a confirmation.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import ipaddress
+import json
+import secrets
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
+from starlette.concurrency import run_in_threadpool
+
+from rugwijzer import __version__
+from rugwijzer.core.flow import FieldError, Flow, Question, Screen, submit
+from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
+from rugwijzer.core.validation import IntakeError
+from rugwijzer.diary import views
+from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
+from rugwijzer.diary.model import NewEntry
+from rugwijzer.diary.service import DiaryService, Emergency, History
+from rugwijzer.i18n import LOCALE_DIR, translations
+from rugwijzer.knowledge import load_flow
+from rugwijzer.services.assessing import default_assessor
+from rugwijzer.storage import Database, database_url
+
+PREFIX = "/diary"
+MAX_FORM_BYTES = 64 * 1024
+TEXT_FIELDS = ("activity", "medication", "notes")
+PAIN, SEEN = "pain_score", "seen_doctor_this_episode"
+# Service error fields -> form fields (the form uses the self-check's names where it reuses them).
+FORM_FIELD = {"date": "entry_date", "pain": PAIN}
+
+clock: Callable[[], date] = date.today  # tests set the date here
+_TOKEN = secrets.token_urlsafe(32)  # per process: a page from another site cannot know it
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+
+def install(app: FastAPI) -> None:
+    """Add the diary pages to the app."""
+    app.include_router(router)
+
+
+# ---- guards ----------------------------------------------------------------------------------
+
+def _loopback(address: str | None) -> bool:
+    if not address:
+        return False
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(header: str) -> str:
+    """The host name of a Host header, without the port (``[::1]:8000`` -> ``::1``)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def local_only(request: Request) -> None:
+    """404 unless the browser, the server socket and the Host header are all this machine."""
+    server = request.scope.get("server") or (None, None)
+    host = _host_name(request.headers.get("host", ""))
+    if not (_loopback(request.client.host if request.client else None) and _loopback(server[0])
+            and (host == "localhost" or _loopback(host))):
+        raise HTTPException(status_code=404)
+
+
+def _check_token(form: Mapping[str, Sequence[str]]) -> None:
+    if not hmac.compare_digest(_last(form.get("token")), _TOKEN):
+        raise HTTPException(status_code=403, detail="This form has expired: please reload the diary page.")
+
+
+# ---- plumbing --------------------------------------------------------------------------------
+
+_services: dict[str, DiaryService] = {}
+_services_lock = threading.Lock()
+
+
+def service() -> DiaryService:
+    """One service per configured database (tests switch databases through the settings)."""
+    url = database_url().render_as_string(hide_password=False)
+    with _services_lock:
+        if url not in _services:
+            _services[url] = DiaryService(Database(url))
+        return _services[url]
+
+
+@functools.cache
+def environment(lang: Lang) -> Environment:
+    """Diary templates, then the self-check's (its question partial); diary words, then web words."""
+    env = Environment(loader=ChoiceLoader([PackageLoader("rugwijzer.diary", "templates/web"),
+                                           PackageLoader("rugwijzer.diary", "templates"),
+                                           PackageLoader("rugwijzer.web", "templates")]),
+                      autoescape=True, undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+                      trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(_catalogue(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def _catalogue(lang: Lang) -> Any:
+    from babel.support import Translations
+
+    own = Translations.load(str(LOCALE_DIR), [lang], domain=views.DOMAIN)
+    own.add_fallback(translations(lang, "web"))  # a fresh object: shared catalogues stay untouched
+    return own
+
+
+def _headers() -> dict[str, str]:
+    from rugwijzer.web.pages import HEADERS
+
+    return {**HEADERS, "Cache-Control": "no-store"}  # a diary page is never kept in any cache
+
+
+def _last(values: Sequence[str] | None) -> str:
+    return values[-1] if values else ""
+
+
+def _lang(value: str | None) -> Lang:
+    return value if value in LANGS else "nl"
+
+
+def _region(value: str | None) -> Region:
+    return value if value in REGIONS else "be"
+
+
+async def _form(request: Request) -> dict[str, list[str]]:
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > MAX_FORM_BYTES:
+        raise HTTPException(status_code=413)
+    form = await request.form()
+    fields: dict[str, list[str]] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            fields.setdefault(name, []).append(value)
+    _check_token(fields)
+    return fields
+
+
+def render(template: str, lang: Lang, region: Region, status: int = 200, **context: Any) -> HTMLResponse:
+    """A diary page: language links, disclaimer (with the region's number), versions."""
+    from rugwijzer.web.pages import STATIC_URL
+    from rugwijzer.web.views import LANGUAGE_NAMES
+
+    assessor = default_assessor()
+    explainer = assessor.explainer(lang, region)
+    context.setdefault("page", "")
+    html = environment(lang).get_template(template).render(
+        lang=lang, region=region, languages=LANGUAGE_NAMES, disclaimer=explainer.disclaimer,
+        version=assessor.kb.version, app_version=__version__, static=STATIC_URL, token=_TOKEN,
+        prefix=PREFIX, **context)
+    return HTMLResponse(html, status_code=status, headers=_headers())
+
+
+def _redirect(lang: Lang, region: Region, saved: str) -> RedirectResponse:
+    return RedirectResponse(f"{PREFIX}?lang={lang}&region={region}&saved={saved}#advice", status_code=303)
+
+
+# ---- the diary page --------------------------------------------------------------------------
+
+@router.get("", response_class=HTMLResponse)
+async def diary_page(request: Request, lang: str = "nl", region: str = "be", saved: str = "",
+                     episode: int | None = None) -> HTMLResponse:
+    local_only(request)
+    code, reg = _lang(lang), _region(region)
+    context = await run_in_threadpool(_overview, code, reg, episode)
+    return render("diary.html.j2", code, reg, saved=saved if saved in ("start", "entry", "end") else "",
+                  **context)
+
+
+def _overview(lang: Lang, region: Region, episode_id: int | None = None,
+              entry_form: dict[str, Any] | None = None, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    svc = service()
+    episodes = svc.episodes()
+    chosen = next((e for e in episodes if e.id == episode_id), None) or (episodes[-1] if episodes else None)
+    history = svc.history(lang, region, chosen.id) if chosen else None
+    today = clock()
+    open_now = history is not None and history.episode.open and history.episode.id == episodes[-1].id
+    form = (entry_form or _entry_form(svc, history, lang, today)) if open_now else None
+    return {"history": history, "view": _history_view(history, lang, region) if history else None,
+            "episodes": episodes, "open_now": open_now, "form": form, "errors": errors or {},
+            "today": today.isoformat(), "title": views.gettext(lang)("Pain diary")}
+
+
+def _history_view(history: History, lang: Lang, region: Region) -> dict[str, Any]:
+    from rugwijzer.web.views import long_date, phone_numbers
+
+    latest = history.latest
+    return {"a": latest, "numbers": phone_numbers(latest), "changes": history.last_changes,
+            "chart": views.chart(history, lang), "rows": views.rows(history),
+            "trend_label": lambda t: views.trend_label(t, lang),
+            "long_date": lambda d: long_date(str(d), lang, region),
+            "seen": bool(history.steps[-1].intake.get(SEEN))}
+
+
+def _entry_form(svc: DiaryService, history: History | None, lang: Lang, today: date,
+                typed: Mapping[str, Sequence[str]] | None = None, alarm_fields: Sequence[str] = (),
+                errors: Mapping[str, str] | None = None, reason: str | None = None) -> dict[str, Any]:
+    """The entry form: date, pain, what I could do, medication, notes, seen a doctor, and the alarm
+    questions when they are due (weekly from the start; after a pain rise on the second try)."""
+    from rugwijzer.web.views import question_view
+
+    flow = load_flow()
+    if not alarm_fields and history is not None:
+        reason, alarm_fields = svc.alarm_check(today, history.steps[-1].pain)
+        alarm_fields = alarm_fields if reason == "weekly" else []
+    errs = errors or {}
+    seen = bool(history and history.steps[-1].intake.get(SEEN))
+
+    def view(name: str) -> Any:
+        return question_view(flow.question(name), lang, {}, typed, errs.get(name))
+
+    return {"typed": {k: _last((typed or {}).get(k)) for k in ("entry_date", *TEXT_FIELDS)},
+            "pain": view(PAIN), "seen": None if seen else view(SEEN),
+            "alarms": [view(name) for name in alarm_fields], "reason": reason,
+            "date_error": errs.get("entry_date"), "text_errors": {k: errs.get(k) for k in TEXT_FIELDS},
+            "default_date": today.isoformat()}
+
+
+# ---- adding an entry -------------------------------------------------------------------------
+
+@router.post("/entries", response_class=HTMLResponse)
+async def add_entry(request: Request) -> Response:
+    local_only(request)
+    form = await _form(request)
+    lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
+    result: Response = await run_in_threadpool(_add_entry, form, lang, region)
+    return result
+
+
+def _add_entry(form: dict[str, list[str]], lang: Lang, region: Region) -> Response:
+    svc, flow, today = service(), load_flow(), clock()
+    web_ = translations(lang, "web").gettext
+    new, errors, shown = _parse_entry(form, flow, lang)
+    if new is None:
+        reason = _last(form.get("alarm_reason"))
+        return _entry_page(svc, lang, region, form, shown, errors, reason if reason == "pain_rises" else None)
+    try:
+        svc.add(new, today, lang, region)
+    except AlarmCheckDue as exc:
+        fields = svc.alarm_check(new.entry_date, new.pain)[1]
+        missing = {f: web_("Choose one answer.") for f in exc.missing} if shown else {}
+        return _entry_page(svc, lang, region, form, list(dict.fromkeys([*fields, *exc.missing])),
+                           missing, exc.reason)
+    except DiaryInputError as exc:
+        problems = {FORM_FIELD.get(p.field, p.field): f"{p.message} ({p.allowed})" for p in exc.problems}
+        return _entry_page(svc, lang, region, form, shown, problems)
+    except DiaryStateError:
+        return _redirect(lang, region, "")
+    return _redirect(lang, region, "entry")
+
+
+def _parse_entry(form: Mapping[str, Sequence[str]], flow: Flow,
+                 lang: Lang) -> tuple[NewEntry | None, dict[str, str], list[str]]:
+    """Form strings to an entry; errors by form field. ``shown`` are the alarm questions the form
+    carried (they must all be answered)."""
+    from rugwijzer.web.views import error_message
+
+    web_ = translations(lang, "web").gettext
+    errors: dict[str, str] = {}
+    shown = [name for name in form.get("alarm_fields", []) if name in service().rules.all_alarm_fields]
+    try:
+        entry_date = date.fromisoformat(_last(form.get("entry_date")).strip())
+    except ValueError:
+        errors["entry_date"] = views.gettext(lang)("Fill in a date, for example %(date)s.") % {
+            "date": clock().isoformat()}
+    values: dict[str, Any] = {}
+    for name in [PAIN, *shown] + ([SEEN] if SEEN in form else []):
+        parsed = flow.parse_answer(flow.question(name), form.get(name, []))
+        if isinstance(parsed, FieldError):
+            errors[name] = error_message(parsed, flow.question(name), web_)
+        else:
+            values[name] = parsed
+    if errors:
+        return None, errors, shown
+    alarms = {name: values[name] for name in shown}
+    activity, medication, notes = (_last(form.get(k)) for k in TEXT_FIELDS)
+    new = NewEntry(entry_date, values[PAIN], activity, medication, notes,
+                   seen_doctor=bool(values.get(SEEN)), alarm_answers=alarms or None)
+    return new, {}, shown
+
+
+def _entry_page(svc: DiaryService, lang: Lang, region: Region, form: Mapping[str, Sequence[str]],
+                alarm_fields: Sequence[str], errors: Mapping[str, str], reason: str | None = None) -> HTMLResponse:
+    context = _overview(lang, region)
+    history = context["history"]
+    context["form"] = _entry_form(svc, history, lang, clock(), form, alarm_fields, errors, reason)
+    context["errors"] = _error_links(context["form"], errors)
+    return render("diary.html.j2", lang, region, status=400 if errors else 200, saved="", **context)
+
+
+def _error_links(form: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, str]:
+    """The error summary: each message links to its field (the question's first control)."""
+    ids = {q.field: q.id for q in [form["pain"], form["seen"], *form["alarms"]] if q is not None}
+    return {f"#{ids.get(name, 'd-' + name.replace('_', '-'))}": message for name, message in errors.items()}
+
+
+# ---- ending an episode -----------------------------------------------------------------------
+
+@router.post("/end", response_class=HTMLResponse)
+async def end_episode(request: Request) -> Response:
+    local_only(request)
+    form = await _form(request)
+    lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
+
+    def work() -> Response:
+        try:
+            service().end(date.fromisoformat(_last(form.get("end_date"))), clock())
+        except (ValueError, DiaryInputError):
+            context = _overview(lang, region)
+            message = views.gettext(lang)("Fill in the day you recovered: not before the last entry, not "
+                                          "after today.")
+            return render("diary.html.j2", lang, region, status=400, saved="",
+                          **{**context, "errors": {"#d-end-date": message}, "end_error": message})
+        except DiaryStateError:
+            pass
+        return _redirect(lang, region, "end")
+
+    result: Response = await run_in_threadpool(work)
+    return result
+
+
+# ---- starting an episode: the self-check, screen by screen -----------------------------------
+
+@router.post("/start", response_class=HTMLResponse)
+async def start_episode(request: Request) -> Response:
+    local_only(request)
+    form = await _form(request)
+    lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
+    result: Response = await run_in_threadpool(_start_step, form, lang, region)
+    return result
+
+
+def _start_step(form: dict[str, list[str]], lang: Lang, region: Region) -> Response:
+    flow, today = load_flow(), clock()
+    onset = _onset(_last(form.get("onset")), today)
+    if onset is None:
+        message = views.gettext(lang)("Fill in the day the pain began, for example %(date)s (not in the "
+                                      "future).") % {"date": today.isoformat()}
+        context = _overview(lang, region)
+        return render("diary.html.j2", lang, region, status=400, saved="",
+                      **{**context, "errors": {"#d-onset": message}, "onset_error": message})
+    answers = _answers(form, flow)
+    answers["duration_days"] = (today - onset).days  # known from the onset: never asked
+    screen = _screen(flow, _last(form.get("screen")))
+    if screen is None:
+        return _screen_page(flow, lang, region, onset, answers, flow.next_screen(answers) or flow.screens[0])
+    step = submit(flow, default_assessor().engine, screen, _with_duration(form, answers), answers, today)
+    if step.errors:
+        return _screen_page(flow, lang, region, onset, step.answers, screen, step.errors, form)
+    if step.emergency is not None:
+        answer = default_assessor().explainer(lang, region).explain(step.emergency)
+        return render("diary_emergency.html.j2", lang, region, a=answer, title=answer["action"]["name"],
+                      numbers=_numbers(answer))
+    if step.next is not None:
+        return _screen_page(flow, lang, region, onset, step.answers, step.next)
+    return _finish_start(flow, lang, region, onset, step.answers, today)
+
+
+def _finish_start(flow: Flow, lang: Lang, region: Region, onset: date, answers: dict[str, Any],
+                  today: date) -> Response:
+    try:
+        outcome = service().start(onset, flow.to_intake(answers), today, lang, region)
+    except DiaryStateError:
+        return _redirect(lang, region, "")
+    except (IntakeError, DiaryInputError):  # the flow only lets valid answers through
+        return _screen_page(flow, lang, region, onset, answers, flow.screens[0])
+    if isinstance(outcome, Emergency):
+        return render("diary_emergency.html.j2", lang, region, a=outcome.answer,
+                      title=outcome.answer["action"]["name"], numbers=_numbers(outcome.answer))
+    return _redirect(lang, region, "start")
+
+
+def _numbers(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
+    from rugwijzer.web.views import phone_numbers
+
+    return phone_numbers(answer)
+
+
+def _onset(text: str, today: date) -> date | None:
+    try:
+        onset = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return onset if onset <= today and (today - onset).days <= 36500 else None
+
+
+def _answers(form: Mapping[str, Sequence[str]], flow: Flow) -> dict[str, Any]:
+    try:
+        data = json.loads(_last(form.get("answers")) or "{}")
+    except ValueError:
+        data = {}
+    return flow.clean(data) if isinstance(data, dict) else {}
+
+
+def _screen(flow: Flow, screen_id: str) -> Screen | None:
+    try:
+        return flow.screen(screen_id) if screen_id else None
+    except KeyError:
+        return None
+
+
+def _with_duration(form: Mapping[str, Sequence[str]], answers: Mapping[str, Any]) -> dict[str, Sequence[str]]:
+    """The form as the flow expects it, with the duration (from the onset) filled in."""
+    question = load_flow().question("duration_days")
+    return {**dict(form), "duration_days": [str(answers["duration_days"])], question.unit_field: ["days"]}
+
+
+def _screen_page(flow: Flow, lang: Lang, region: Region, onset: date, answers: Mapping[str, Any],
+                 screen: Screen, errors: Mapping[str, FieldError] | None = None,
+                 typed: Mapping[str, Sequence[str]] | None = None) -> HTMLResponse:
+    from rugwijzer.web.views import error_message, question_view
+
+    web_ = translations(lang, "web").gettext
+    questions = []
+    for question in _visible(flow, screen, answers):
+        error = (errors or {}).get(question.field)
+        message = error_message(error, question, web_) if error else None
+        questions.append(question_view(question, lang, answers, typed if errors else None, message))
+    step, total = flow.progress(screen.id, answers)
+    return render("diary_start.html.j2", lang, region, status=400 if errors else 200,
+                  title=screen.title[lang], screen_id=screen.id, questions=questions,
+                  errors=[q for q in questions if q.error], step=step, total=total, onset=onset.isoformat(),
+                  answers_json=json.dumps(answers, sort_keys=True, separators=(",", ":")),
+                  intro=screen.intro[lang] if screen.intro else None,
+                  notice=screen.notice[lang] if screen.notice else None,
+                  optional_note=flow.texts["optional"][lang] if "optional" in flow.texts else "")
+
+
+def _visible(flow: Flow, screen: Screen, answers: Mapping[str, Any]) -> list[Question]:
+    return [q for q in flow.active_questions(screen, answers) if q.field != "duration_days"]
+
+
+# ---- export and delete -----------------------------------------------------------------------
+
+MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json", "pdf": "application/pdf"}
+
+
+@router.get("/export/{fmt}")
+async def export_file(request: Request, fmt: str, lang: str = "nl", region: str = "be") -> Response:
+    """Everything in the diary, as a download (a long diary takes a moment: the page waits)."""
+    local_only(request)
+    if fmt not in MEDIA:
+        raise HTTPException(status_code=404)
+    from rugwijzer.diary.export import export
+
+    code, reg = _lang(lang), _region(region)
+    data = await run_in_threadpool(export, service(), fmt, clock(), code, reg)  # type: ignore[arg-type]
+    name = f"rugwijzer-diary-{clock().isoformat()}.{fmt}"
+    return Response(data, media_type=MEDIA[fmt],
+                    headers={**_headers(), "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/delete", response_class=HTMLResponse)
+async def delete_page(request: Request, lang: str = "nl", region: str = "be") -> HTMLResponse:
+    """Step 1: what will be deleted, a suggestion to export first, and a confirmation box."""
+    local_only(request)
+    code, reg = _lang(lang), _region(region)
+    counts = await run_in_threadpool(_counts)
+    return render("diary_delete.html.j2", code, reg, title=views.gettext(code)("Delete the diary"),
+                  counts=counts, error=None, done=False)
+
+
+@router.post("/delete", response_class=HTMLResponse)
+async def delete_everything(request: Request) -> HTMLResponse:
+    """Step 2: delete, only with the box ticked."""
+    local_only(request)
+    form = await _form(request)
+    lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
+    _ = views.gettext(lang)
+    if _last(form.get("confirm")) != "yes":
+        counts = await run_in_threadpool(_counts)
+        return render("diary_delete.html.j2", lang, region, status=400, title=_("Delete the diary"),
+                      counts=counts, done=False,
+                      error=_("Tick the box to confirm that everything may be deleted."))
+    entries, episodes = await run_in_threadpool(service().delete_everything)
+    return render("diary_delete.html.j2", lang, region, title=_("The diary is deleted"),
+                  counts={"episodes": episodes, "entries": entries}, error=None, done=True)
+
+
+def _counts() -> dict[str, int]:
+    svc = service()
+    return svc.db.read(lambda uow: {"episodes": len(uow.diary.episodes()), "entries": uow.diary.count_entries()})
+
+
+@router.get("/diary.css")
+def stylesheet(request: Request) -> Response:
+    local_only(request)
+    css = (resources.files("rugwijzer.diary") / "templates" / "web" / "diary.css").read_text(encoding="utf-8")
+    return Response(css, media_type="text/css", headers={"Cache-Control": "no-cache"})
