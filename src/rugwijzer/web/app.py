@@ -22,6 +22,8 @@ def create_app() -> FastAPI:
 
     install_interop(app)
     _install_selfcheck(app)
+    from rugwijzer.diary.web import install as install_diary  # /diary, loopback only
+    install_diary(app)
     return app
 
 
