@@ -6,8 +6,9 @@ PYTHON ?= python3
 
 .PHONY: run test bench clean i18n
 
+# The self-check web app on http://127.0.0.1:8000/ (this machine only; Ctrl+C stops it).
 run: $(VENV)/.installed
-	$(VENV)/bin/rugwijzer assess examples/intake-self-care.json --lang nl
+	$(VENV)/bin/rugwijzer serve
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench
