@@ -114,10 +114,11 @@ def _errors(lang: Lang) -> Iterator[None]:
 def _fail_problems(problems: list[Problem], lang: Lang) -> NoReturn:
     _ = gettext_for(lang, DOMAIN)
     console = Console(stderr=True, highlight=False)
-    console.print(f"[bold red]{_('Nothing was saved. Please correct:')}[/]")
+    heading, allowed = _("Nothing was saved. Please correct:"), _("allowed")
+    console.print(f"[bold red]{heading}[/]")
     for problem in problems:
         console.print(f"  • [bold]{problem.field}[/]: {problem.message}")
-        console.print(f"    {_('allowed')}: {problem.allowed}")
+        console.print(f"    {allowed}: {problem.allowed}")
     raise typer.Exit(2)
 
 
@@ -126,7 +127,8 @@ def _fail_alarm_due(exc: Any, lang: Lang) -> NoReturn:
     why = {"weekly": _("the last check was a week ago or more"),
            "pain_rises": _("the pain is higher than at the previous entry")}[exc.reason]
     console = Console(stderr=True, highlight=False)
-    console.print(f"[bold red]{_('Nothing was saved: the alarm questions are due (%(why)s).') % {'why': why}}[/]")
+    heading = _("Nothing was saved: the alarm questions are due (%(why)s).") % {"why": why}
+    console.print(f"[bold red]{heading}[/]")
     console.print(_("Run the command in a terminal to answer them, or give each with --alarm FIELD=VALUE:"))
     flow = _flow()
     for problem in exc.problems:
@@ -163,7 +165,8 @@ def _ask(question: Question, lang: Lang, console: Console) -> Any:
         answer = flow.parse_answer(question, values)
         if not isinstance(answer, FieldError):
             return answer
-        console.print(Text(gettext_for(lang, DOMAIN)("Please answer again: choose a number from the list, "
+        _ = gettext_for(lang, DOMAIN)
+        console.print(Text(_("Please answer again: choose a number from the list, "
                                                      "or give a whole number in the allowed range."), style="red"))
 
 
@@ -418,7 +421,7 @@ def _print_history(console: Console, history: History, lang: Lang) -> None:
         table.add_column(heading)
     for row in views.rows(history):
         entry = row.step.entry
-        table.add_row(row.entry_date + (f" ({_('start')})" if row.is_start else ""), str(row.step.day),
+        table.add_row(row.entry_date + (" (" + _("start") + ")" if row.is_start else ""), str(row.step.day),
                       str(row.step.pain), views.trend_label(row.step.trend, lang), row.answer["action"]["name"],
                       entry.notes if entry else "")
     console.print(table)
@@ -462,11 +465,11 @@ def _print_changes(console: Console, diff: Changes, lang: Lang) -> None:
     if diff.urgency != diff.urgency_before:
         console.print(_("Advice: %(before)s → %(now)s") % {"before": diff.urgency_before, "now": diff.urgency})
     for flag in diff.new_flags:
-        console.print(f"+ {_('New')}: {flag['title']} [{flag['level']}]", highlight=False)
+        console.print("+ " + _("New") + f": {flag['title']} [{flag['level']}]", highlight=False)
     for flag, before in diff.level_changes:
         console.print(f"~ {flag['title']}: {before} → {flag['level']}", highlight=False)
     for flag in diff.cleared_flags:
-        console.print(f"- {_('No longer')}: {flag['title']}", highlight=False)
+        console.print("- " + _("No longer") + f": {flag['title']}", highlight=False)
     for milestone in diff.milestones_reached:
         console.print(f"✓ {milestone['text']}", highlight=False)
 
@@ -494,7 +497,8 @@ def end(
     today = _date(today_text, "--today", date.today())
     with _errors(code):
         episode = _service().end(_date(on, "--date", today), today)
-    typer.echo(gettext_for(code, DOMAIN)("Episode ended on %(date)s.") % {"date": episode.ended_on})
+    _ = gettext_for(code, DOMAIN)
+    typer.echo(_("Episode ended on %(date)s.") % {"date": episode.ended_on})
 
 
 @diary_app.command("export")

@@ -73,7 +73,8 @@ def rows(history: History) -> list[Row]:
 
 
 def milestone_label(day: int, lang: Lang) -> str:
-    return gettext(lang)("Day %(day)s") % {"day": day}
+    _ = gettext(lang)
+    return _("Day %(day)s") % {"day": day}
 
 
 def chart(history: History, lang: Lang, id_prefix: str = "pain-chart") -> str:

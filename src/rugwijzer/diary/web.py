@@ -204,7 +204,12 @@ def _overview(lang: Lang, region: Region, episode_id: int | None = None,
     form = (entry_form or _entry_form(svc, history, lang, today)) if open_now else None
     return {"history": history, "view": _history_view(history, lang, region) if history else None,
             "episodes": episodes, "open_now": open_now, "form": form, "errors": errors or {},
-            "today": today.isoformat(), "title": views.gettext(lang)("Pain diary")}
+            "today": today.isoformat(), "title": _title(lang)}
+
+
+def _title(lang: Lang) -> str:
+    _ = views.gettext(lang)
+    return _("Pain diary")
 
 
 def _history_view(history: History, lang: Lang, region: Region) -> dict[str, Any]:
@@ -287,7 +292,8 @@ def _parse_entry(form: Mapping[str, Sequence[str]], flow: Flow,
     try:
         entry_date = date.fromisoformat(_last(form.get("entry_date")).strip())
     except ValueError:
-        errors["entry_date"] = views.gettext(lang)("Fill in a date, for example %(date)s.") % {
+        _ = views.gettext(lang)
+        errors["entry_date"] = _("Fill in a date, for example %(date)s.") % {
             "date": clock().isoformat()}
     values: dict[str, Any] = {}
     for name in [PAIN, *shown] + ([SEEN] if SEEN in form else []):
@@ -333,7 +339,8 @@ async def end_episode(request: Request) -> Response:
             service().end(date.fromisoformat(_last(form.get("end_date"))), clock())
         except (ValueError, DiaryInputError):
             context = _overview(lang, region)
-            message = views.gettext(lang)("Fill in the day you recovered: not before the last entry, not "
+            _ = views.gettext(lang)
+            message = _("Fill in the day you recovered: not before the last entry, not "
                                           "after today.")
             return render("diary.html.j2", lang, region, status=400, saved="",
                           **{**context, "errors": {"#d-end-date": message}, "end_error": message})
@@ -360,7 +367,8 @@ def _start_step(form: dict[str, list[str]], lang: Lang, region: Region) -> Respo
     flow, today = load_flow(), clock()
     onset = _onset(_last(form.get("onset")), today)
     if onset is None:
-        message = views.gettext(lang)("Fill in the day the pain began, for example %(date)s (not in the "
+        _ = views.gettext(lang)
+        message = _("Fill in the day the pain began, for example %(date)s (not in the "
                                       "future).") % {"date": today.isoformat()}
         context = _overview(lang, region)
         return render("diary.html.j2", lang, region, status=400, saved="",
@@ -482,7 +490,8 @@ async def delete_page(request: Request, lang: str = "nl", region: str = "be") ->
     local_only(request)
     code, reg = _lang(lang), _region(region)
     counts = await run_in_threadpool(_counts)
-    return render("diary_delete.html.j2", code, reg, title=views.gettext(code)("Delete the diary"),
+    _ = views.gettext(code)
+    return render("diary_delete.html.j2", code, reg, title=_("Delete the diary"),
                   counts=counts, error=None, done=False)
 
 
