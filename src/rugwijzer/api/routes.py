@@ -4,30 +4,23 @@ from __future__ import annotations
 
 import functools
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
 from rugwijzer.api.examples import EXAMPLES, intake
 from rugwijzer.api.models import AssessmentAnswer, ErrorEnvelope, FlowDocument, RulesDocument
-from rugwijzer.api.negotiation import choose_lang
+from rugwijzer.api.params import DATE, LANG, REGION, lang_of, options, parameters
 from rugwijzer.api.schema import intake_schema
-from rugwijzer.core.knowledge import Lang, Region
+from rugwijzer.core.knowledge import Lang
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.review import review_document
 
 EXAMPLE_DAY = date(2026, 11, 25)
-EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
-
-LangQuery = Annotated[Lang | None, Query(description="language of the texts; wins over Accept-Language "
-                                                     "(default nl)")]
-RegionQuery = Annotated[Region, Query(description="phone numbers and services of Belgium or the Netherlands")]
-DateQuery = Annotated[date | None, Query(alias="date", description="assessment date (ISO, 1900–2199); "
-                                                                   "default: today on the server")]
 
 
 def _error(status: int, description: str, example: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -61,10 +54,6 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", tags=["JSON API"])
 
 
-def lang_of(request: Request, lang: Lang | None) -> Lang:
-    return choose_lang(lang, request.headers.get("accept-language"))
-
-
 def json_response(body: Any, lang: Lang | None = None, private: bool = False) -> Response:
     """A JSON answer; ``private`` answers (about a person) are never cached."""
     headers = {"Vary": "Accept-Language"}
@@ -79,14 +68,6 @@ def _require_json(request: Request) -> None:
     if kind not in (JSON, "") and not kind.endswith("+json"):
         raise ApiError(ErrorInfo.single(415, "content-type", f"unsupported media type {kind[:60]!r}",
                                         "application/json"))
-
-
-def _check_date(day: date | None) -> date:
-    if day is None:
-        return date.today()
-    if not EARLIEST <= day <= LATEST:
-        raise ApiError(ErrorInfo.single(422, "date", f"got {day.isoformat()}", "an ISO date from 1900 to 2199"))
-    return day
 
 
 @router.post(
@@ -104,20 +85,18 @@ def _check_date(day: date | None) -> date:
                     _invalid_example()),
         "default": COMMON_ERRORS["default"],
     },
-    openapi_extra={"requestBody": {"required": True, "content": {
+    openapi_extra={**parameters(LANG, REGION, DATE), "requestBody": {"required": True, "content": {
         JSON: {"schema": intake_schema(), "examples": EXAMPLES}}}},
 )
-async def create_assessment(request: Request, lang: LangQuery = None, region: RegionQuery = "be",
-                            on: DateQuery = None) -> Response:
+async def create_assessment(request: Request) -> Response:
     _require_json(request)
-    day = _check_date(on)
-    chosen = lang_of(request, lang)
+    chosen = options(request)
     body = await request.body()
     try:
-        answer = default_assessor().assess_text(body, day, chosen, region)
+        answer = default_assessor().assess_text(body, chosen.day, chosen.lang, chosen.region)
     except IntakeError as exc:
         raise ApiError(ErrorInfo.from_intake_error(exc)) from None
-    return json_response(answer, chosen, private=True)
+    return json_response(answer, chosen.lang, private=True)
 
 
 @functools.cache
@@ -131,9 +110,10 @@ def _rules(lang: Lang) -> bytes:
     description="The knowledge base as review tables, in the order of the clinical rules.",
     response_model=None,
     responses={200: {"model": RulesDocument, "description": "the review tables"}, **COMMON_ERRORS},
+    openapi_extra=parameters(LANG),
 )
-async def get_rules(request: Request, lang: LangQuery = None) -> Response:
-    chosen = lang_of(request, lang)
+async def get_rules(request: Request) -> Response:
+    chosen = lang_of(request)
     return Response(_rules(chosen), media_type=JSON,
                     headers={"Content-Language": chosen, "Vary": "Accept-Language",
                              "Cache-Control": "public, max-age=3600"})
@@ -157,7 +137,8 @@ def _flow_document() -> bytes:
                  "or question is asked. The same flow is served as a FHIR Questionnaire at "
                  "/fhir/Questionnaire/rugwijzer-intake."),
     response_model=None,
-    responses={200: {"model": FlowDocument, "description": "the question flow"}, **COMMON_ERRORS},
+    responses={200: {"model": FlowDocument, "description": "the question flow"},
+               "default": COMMON_ERRORS["default"]},
 )
 async def get_questionnaire() -> Response:
     return Response(_flow_document(), media_type=JSON, headers={"Cache-Control": "public, max-age=3600"})

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
 from rugwijzer.api.models import ErrorEnvelope
-from rugwijzer.api.routes import LangQuery, RegionQuery, lang_of
+from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
 from rugwijzer.api.schema import self_contained
 from rugwijzer.cds.cards import assessment_card, problem_card
 from rugwijzer.cds.hook import HOOK, PREFETCH_KEY, SERVICE_ID, HookRequest, discovery, latest_response
@@ -100,10 +100,11 @@ async def list_services() -> Response:
                  "prefetched QuestionnaireResponse to assess. Stateless: nothing is stored or logged."),
     response_model=None,
     responses={200: {"description": "the cards", "content": {JSON: {"schema": _CARDS_SCHEMA}}}, **_ERRORS},
-    openapi_extra={"requestBody": {"required": True, "content": {JSON: {"schema": self_contained(HookRequest)}}}},
+    openapi_extra={**parameters(LANG, REGION),
+                   "requestBody": {"required": True, "content": {JSON: {"schema": self_contained(HookRequest)}}}},
 )
-async def triage(request: Request, lang: LangQuery = None, region: RegionQuery = "be") -> Response:
+async def triage(request: Request) -> Response:
+    chosen, region = lang_of(request), region_of(request)
     hook = _parse(await request.body())
-    chosen = lang_of(request, lang)
     cards = _cards(hook, request, chosen, region)
     return Response(orjson.dumps({"cards": cards}), media_type=JSON, headers={"Cache-Control": "no-store"})

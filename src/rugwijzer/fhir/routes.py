@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from rugwijzer.api.errors import ApiError, ErrorInfo
-from rugwijzer.api.routes import LangQuery, RegionQuery, lang_of
+from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
 from rugwijzer.core.validation import IntakeError, load_json_object
 from rugwijzer.fhir.codes import FHIR_JSON, QUESTIONNAIRE_ID
 from rugwijzer.fhir.questionnaire import intake_questionnaire
@@ -74,15 +74,15 @@ def _require_fhir_json(request: Request) -> None:
             "required": ["resourceType", "entry"]}}}},
         400: _OUTCOME, 413: _OUTCOME, 415: _OUTCOME, 422: _OUTCOME, "default": _OUTCOME,
     },
-    openapi_extra={"requestBody": {"required": True, "content": {FHIR_JSON: {"schema": {
+    openapi_extra={**parameters(LANG, REGION), "requestBody": {"required": True, "content": {FHIR_JSON: {"schema": {
         "type": "object", "properties": {"resourceType": {"enum": ["QuestionnaireResponse", "Parameters"]}},
         "required": ["resourceType"]}}}}},
 )
-async def assess_response(request: Request, lang: LangQuery = None, region: RegionQuery = "be") -> Response:
+async def assess_response(request: Request) -> Response:
     _require_fhir_json(request)
+    chosen, region = lang_of(request), region_of(request)
     raw = _unwrap(_read_json(await request.body()))
     mapped = intake_from_response(raw)
-    chosen = lang_of(request, lang)
     try:
         answer = default_assessor().assess(mapped.intake, mapped.authored or date.today(), chosen, region)
     except IntakeError as exc:
@@ -101,7 +101,8 @@ async def assess_response(request: Request, lang: LangQuery = None, region: Regi
     responses={200: {"description": "the Questionnaire", "content": {FHIR_JSON: {"schema": {
         "type": "object", "properties": {"resourceType": {"const": "Questionnaire"}},
         "required": ["resourceType", "item"]}}}}, 422: _OUTCOME, "default": _OUTCOME},
+    openapi_extra=parameters(LANG),
 )
-async def get_questionnaire(request: Request, lang: LangQuery = None) -> Response:
-    chosen = lang_of(request, lang)
+async def get_questionnaire(request: Request) -> Response:
+    chosen = lang_of(request)
     return fhir_response(intake_questionnaire(chosen), chosen)

@@ -1,0 +1,78 @@
+"""The query parameters of the interoperability routes: ``lang``, ``region`` and ``date``.
+
+Read straight from the query string (FastAPI's per-parameter validation costs more than the
+engine itself on the hot path) and documented in OpenAPI by hand; a bad value is a 422 that names
+the parameter and what it allows, in the route's error format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+
+from rugwijzer.api.errors import ApiError, ErrorInfo
+from rugwijzer.api.negotiation import choose_lang
+from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+_LANGS: dict[str, Lang] = {lang: lang for lang in LANGS}
+_REGIONS: dict[str, Region] = {region: region for region in REGIONS}
+
+LANG = {"name": "lang", "in": "query", "required": False, "schema": {"enum": list(LANGS), "type": "string"},
+        "description": "language of the texts; wins over Accept-Language (default nl)"}
+REGION = {"name": "region", "in": "query", "required": False,
+          "schema": {"enum": list(REGIONS), "type": "string", "default": "be"},
+          "description": "phone numbers and services of Belgium (be, default) or the Netherlands (nl)"}
+DATE = {"name": "date", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+        "description": "assessment date (ISO, 1900–2199); default: today on the server"}
+
+
+def parameters(*documented: dict[str, Any]) -> dict[str, Any]:
+    """``openapi_extra`` for a route that reads these parameters."""
+    return {"parameters": list(documented)}
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    lang: Lang
+    region: Region
+    day: date
+
+
+def _bad(name: str, value: str, allowed: str) -> ApiError:
+    return ApiError(ErrorInfo.single(422, name, f"got {value[:40]!r}", allowed))
+
+
+def lang_of(request: Request) -> Lang:
+    """``?lang=`` first, then Accept-Language, then Dutch."""
+    query = request.query_params.get("lang")
+    if query is not None and query not in _LANGS:
+        raise _bad("lang", query, "one of " + ", ".join(LANGS))
+    return choose_lang(_LANGS.get(query or ""), request.headers.get("accept-language"))
+
+
+def region_of(request: Request) -> Region:
+    query = request.query_params.get("region", "be")
+    if query not in _REGIONS:
+        raise _bad("region", query, "one of " + ", ".join(REGIONS))
+    return _REGIONS[query]
+
+
+def day_of(request: Request) -> date:
+    query = request.query_params.get("date")
+    if query is None:
+        return date.today()
+    try:
+        day = date.fromisoformat(query)
+    except ValueError:
+        raise _bad("date", query, "an ISO date (YYYY-MM-DD) from 1900 to 2199") from None
+    if not EARLIEST <= day <= LATEST or len(query) != 10:
+        raise _bad("date", query, "an ISO date (YYYY-MM-DD) from 1900 to 2199")
+    return day
+
+
+def options(request: Request) -> Options:
+    return Options(lang_of(request), region_of(request), day_of(request))
