@@ -224,6 +224,8 @@ def test_a_soon_case_names_the_reason_and_its_source(client: TestClient, flow: F
     flag = next(f for f in load_knowledge().flags if f.id == "age_under_20_or_over_55")
     assert flag.title.en in page.html
     assert f"Source: {flag.source}" in page.text()
+    seed = next(r for r in load_knowledge().meta.references if r.key == "SEED")
+    assert seed.citation in page.unescaped  # the full reference behind each source key
 
 
 def test_the_check_stops_at_once_on_an_emergency_answer(client: TestClient, flow: Flow) -> None:

@@ -217,6 +217,7 @@ def _result_or_next(state: State, flow: Flow) -> Response:
     return _render("result.html.j2", state.lang, state.region, view="result", title=answer["action"]["name"],
                    a=answer, answers_json=_dump(state.answers), screen_id=last,
                    numbers=views.phone_numbers(answer),
+                   references=views.cited_references(assessor.kb, answer["flags"]),
                    long_date=lambda d: views.long_date(d, state.lang, state.region))
 
 

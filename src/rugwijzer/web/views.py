@@ -16,7 +16,7 @@ from typing import Any
 from babel.dates import format_date
 
 from rugwijzer.core.flow import AnswerValue, FieldError, Question, split_duration, token
-from rugwijzer.core.knowledge import Lang
+from rugwijzer.core.knowledge import KnowledgeBase, Lang
 
 Gettext = Callable[[str], str]
 Form = Mapping[str, Sequence[str]]
@@ -168,3 +168,10 @@ def phone_numbers(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
     if answer["urgency"] != "emergency" and action.get("out_of_hours_number"):
         numbers.append((str(action["out_of_hours_number"]), "out_of_hours"))
     return numbers
+
+
+def cited_references(kb: KnowledgeBase, flags: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """The full references behind the sources the fired flags name (SEED, NHG-M55, ...), in order."""
+    citations = {r.key: r.citation for r in kb.meta.references}
+    keys = dict.fromkeys(key for flag in flags for key in kb.source_keys(str(flag["source"])))
+    return [(key, citations[key]) for key in keys if key in citations]
