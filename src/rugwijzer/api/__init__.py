@@ -15,6 +15,7 @@ CDS_PREFIX = "/cds-services/"
 
 def install(app: FastAPI, max_body: int | None = None) -> None:
     """Wire the interoperability routes into the app (imports here keep the packages acyclic)."""
+    from rugwijzer.api.diary import router as diary_router
     from rugwijzer.api.errors import ErrorRouting, install_error_handlers, json_error
     from rugwijzer.api.guard import MAX_BODY_BYTES, InteropGuard
     from rugwijzer.api.routes import router as api_router
@@ -24,6 +25,7 @@ def install(app: FastAPI, max_body: int | None = None) -> None:
 
     routing = ErrorRouting({API_PREFIX: json_error, FHIR_PREFIX: fhir_error, CDS_PREFIX: json_error})
     app.include_router(api_router)
+    app.include_router(diary_router)  # local mode: answers only to this machine
     app.include_router(fhir_router)
     app.include_router(cds_router)
     install_error_handlers(app, routing)
