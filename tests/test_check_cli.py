@@ -85,10 +85,11 @@ def test_the_check_stops_at_the_first_emergency_answer(flow: Flow) -> None:
 
 def test_a_wrong_answer_is_asked_again(flow: Flow) -> None:
     text, _ = script(flow, SELF_CARE)
-    result = run("--lang", "en", input="abc\n130\n" + text)
+    result = run("--lang", "en", input="abc\n130\n\n" + text)
     assert result.exit_code == 0, result.output
     assert "A whole number from 0 to 120" in result.output
-    assert result.output.count("Type a whole number from 0 to 120.") == 2
+    assert result.output.count("Type a whole number from 0 to 120.") == 3
+    assert "None" not in result.output
 
 
 def test_pain_longer_than_life_is_refused(flow: Flow) -> None:

@@ -275,8 +275,11 @@ def test_missing_answers_are_named_and_tied_to_their_field(client: TestClient) -
     assert age["value"] == "veertig"  # what was typed stays
     assert "q-age-error" in page.ids and "q-sex-error" in page.ids
     assert "Vul een geheel getal in van 0 tot 120." in page.html
+    assert "Kies een antwoord." in page.html
     sex_fieldset = re.search(r'<fieldset[^>]*aria-describedby="([^"]*)"[^>]*>\s*<legend>Wat is je geslacht', page.html)
     assert sex_fieldset is not None and "q-sex-error" in sex_fieldset.group(1).split()
+    page = post(client, page.form(id="flow"), {"action": "next", "sex": "male"})  # age left empty
+    assert "Vul een geheel getal in van 0 tot 120." in page.html and "None" not in page.html
 
 
 def test_pain_longer_than_life_is_refused_naming_both_answers(client: TestClient, flow: Flow) -> None:

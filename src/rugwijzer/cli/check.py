@@ -198,4 +198,4 @@ def _message(error: FieldError, question: Question, choices: int, _: Callable[[s
         return _("Type a number from 1 to {n}.").format(n=choices)
     if question.kind == "duration" and error.code == "range":
         return _("That is more than 100 years. Please check this answer.")
-    return _("Type a whole number from {low} to {high}.").format(low=error.low, high=error.high)
+    return _("Type a whole number from {low} to {high}.").format(low=question.min, high=question.max)

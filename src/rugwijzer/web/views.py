@@ -146,7 +146,7 @@ def error_message(error: FieldError, question: Question, _: Gettext) -> str:
         return _("Fill in how long ago, as a whole number (0 or more), for example 3 days.") \
             if error.code != "range" else _("That is more than 100 years. Please check this answer.")
     if question.kind == "integer" and not is_scale(question):
-        return _("Fill in a whole number from {low} to {high}.").format(low=error.low, high=error.high)
+        return _("Fill in a whole number from {low} to {high}.").format(low=question.min, high=question.max)
     if question.kind == "multi":
         return _("Choose from the list.")
     return _("Choose one answer.")
