@@ -159,11 +159,15 @@ async def report_pdf(request: Request) -> Response:
         return _render("problem.html.j2", state.lang, state.region, status=400, view="start",
                        title=None, problem="incomplete")
     try:
-        from rugwijzer.report.pdf import render_pdf  # another adapter; imported only when asked for
+        from rugwijzer.report.pdf import ReportError, render_pdf  # another adapter: only when asked for
     except ImportError:
         return _render("problem.html.j2", state.lang, state.region, status=503, view="start",
                        title=None, problem="no_pdf")
-    pdf = render_pdf(answer, intake, state.lang)
+    try:
+        pdf = render_pdf(answer, intake, state.lang)
+    except ReportError:
+        return _render("problem.html.j2", state.lang, state.region, status=500, view="start",
+                       title=None, problem="no_pdf")
     return Response(pdf, media_type="application/pdf", headers={
         **HEADERS, "Content-Disposition": 'attachment; filename="rugwijzer.pdf"'})
 
