@@ -191,10 +191,11 @@ class DiaryService:
         episode = self._open(uow, lock=lock)
         check_entry(new, episode, today, self.rules.all_alarm_fields)
         entries = uow.diary.entries(episode.id)
-        reason = alarm_due(timeline(episode, entries, self.rules), new.entry_date, new.pain, self.rules)
         pending = Entry(**_fields(new), id=sys.maxsize, episode_id=episode.id)  # last of its day
         steps = timeline(episode, [*entries, pending], self.rules)
         index = next(i for i, s in enumerate(steps) if s.entry is pending)
+        # Whether the alarm questions are due depends on the steps before this entry only.
+        reason = alarm_due(steps[:index] + steps[index + 1:], new.entry_date, new.pain, self.rules)
         assessment = self.assessor.assessment(steps[index].intake, steps[index].on)
         return _Plan(episode, steps, index, reason, assessment)
 

@@ -22,7 +22,8 @@ def _episode(row: EpisodeRow) -> Episode:
                    baseline=dict(row.baseline), created_at=row.created_at)
 
 
-def _entry(row: EntryRow) -> Entry:
+def _entry(row: Any) -> Entry:
+    """An entry record from a mapped EntryRow or a plain result row (same attribute names)."""
     return Entry(entry_date=row.entry_date, pain=row.pain, activity=row.activity, medication=row.medication,
                  notes=row.notes, seen_doctor=row.seen_doctor,
                  alarm_answers=dict(row.alarm_answers) if row.alarm_answers is not None else None,
@@ -78,9 +79,14 @@ class DiaryRepository:
         return _entry(row)
 
     def entries(self, episode_id: int) -> list[Entry]:
-        """The episode's entries in diary order: by date, then in the order they were written."""
-        rows = self.session.scalars(select(EntryRow).where(EntryRow.episode_id == episode_id)
-                                    .order_by(EntryRow.entry_date, EntryRow.id))
+        """The episode's entries in diary order: by date, then in the order they were written.
+
+        Plain rows, not ORM objects: every new entry re-reads its episode, so this is the hot path
+        of a long diary (several times faster than loading mapped objects).
+        """
+        table = EntryRow.__table__
+        rows = self.session.execute(select(table).where(table.c.episode_id == episode_id)
+                                    .order_by(table.c.entry_date, table.c.id))
         return [_entry(r) for r in rows]
 
     def count_entries(self, episode_id: int | None = None) -> int:
