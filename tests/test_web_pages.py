@@ -7,6 +7,7 @@ the form's hidden fields as they are, plus the answers a person picks.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -18,6 +19,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rugwijzer.core.flow import AnswerValue, Flow, Question, token
 from rugwijzer.knowledge import load_flow, load_knowledge
@@ -346,6 +349,19 @@ def test_answers_changed_on_the_way_are_checked_again(client: TestClient, flow: 
     assert "flow" in page.ids
 
 
+def test_altered_answers_that_clash_lead_back_to_the_question(client: TestClient, flow: Flow) -> None:
+    answers: dict[str, AnswerValue] = {}
+    for screen in flow.screens:  # a finished set of answers, with pain longer than life
+        for question in flow.active_questions(screen, answers):
+            answers[question.field] = {**SELF_CARE, "age": 1, "duration_days": 36500}.get(question.field, False)
+    data = {"view": "result", "lang": "en", "answers": json.dumps(answers)}
+    page = Page(client.post("/check", data=data).text)
+    assert page.form(id="flow").hidden()["screen"] == "since_when"
+    assert "This is longer than your life so far" in page.html
+    assert page.ids["q-duration-days"]["value"] == "100"  # the carried answer, in years
+    assert client.post("/report.pdf", data=data).status_code == 400
+
+
 def test_startback_screens_show_the_keele_notice(client: TestClient, flow: Flow) -> None:
     wanted = {**SELF_CARE, "wants_startback": True, "startback.bothersomeness": "slightly"}
     page = start(client, "en")
@@ -401,3 +417,20 @@ def test_every_interface_string_is_translated_and_compiled(domain: str, lang: st
     assert extracted(domain) <= set(translated), "run the extraction in the module docstring"
     assert all(translated.values()), [k for k, v in translated.items() if not v]
     assert {m.id: m.string for m in compiled if m.id} == translated, "recompile the catalogue"
+
+
+# ---- whatever is posted, the answer is a page --------------------------------------------------
+
+FORM_NAMES = ["view", "screen", "action", "lang", "region", "answers", "age", "sex", "radiation",
+              "duration_days", "duration_days__unit", "risk_factors", "bladder_problems", "startback.leg_pain"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.dictionaries(st.sampled_from(FORM_NAMES),
+                            st.one_of(st.text(max_size=30), st.sampled_from(
+                                ["screen", "result", "start", "next", "back", "edit", "stay", "about_you",
+                                 "since_when", "{}", '{"age": 40}', "true", "null", "toes", "days"]))))
+def test_any_posted_form_gives_a_page_never_an_error(client: TestClient, data: dict[str, str]) -> None:
+    response = client.post("/check", data=data)
+    assert response.status_code == 200
+    assert "<!doctype html>" in response.text

@@ -33,7 +33,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from rugwijzer import __version__
-from rugwijzer.core.flow import AnswerValue, FieldError, Flow, Screen, emergency_stop, submit
+from rugwijzer.core.flow import AnswerValue, FieldError, Flow, Screen, conflicts, emergency_stop, submit
 from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.i18n import translations
@@ -210,7 +210,10 @@ def _result_or_next(state: State, flow: Flow) -> Response:
     today = date.today()
     assessor = _assessor()
     if flow.is_finished(state.answers):
-        assessment = assessor.assessment(flow.to_intake(state.answers), today)
+        try:
+            assessment = assessor.assessment(flow.to_intake(state.answers), today)
+        except IntakeError:  # answers that do not fit together (possible only if the form was altered)
+            return _show_conflict(state, flow)
     else:
         stop = emergency_stop(assessor.engine, flow, state.answers, today)
         if stop is None:
@@ -225,15 +228,29 @@ def _result_or_next(state: State, flow: Flow) -> Response:
                    long_date=lambda d: views.long_date(d, state.lang, state.region))
 
 
-def _screen_page(state: State, screen: Screen, errors: Mapping[str, FieldError] | None = None) -> Response:
+def _show_conflict(state: State, flow: Flow) -> Response:
+    """The screen of the first answer that clashes with another one, with the error on it."""
+    found = conflicts(flow, state.answers)
+    if not found:
+        return _screen_page(state, flow.screens[0])
+    screen = next(s for s, q in flow.questions() if q.field == found[0].field)
+    on_screen = {q.field for q in screen.questions}
+    errors = {f: e for e in found for f in (e.field, *e.others) if f in on_screen}
+    return _screen_page(state, screen, errors=errors, typed=False)
+
+
+def _screen_page(state: State, screen: Screen, errors: Mapping[str, FieldError] | None = None,
+                 typed: bool = True) -> Response:
+    """A question screen. After an error it shows exactly what was typed, unless the error was
+    found in the answers carried from earlier screens (``typed=False``)."""
     flow = load_flow()
     gettext = translations(state.lang, DOMAIN).gettext
-    typed = state.form if errors else None  # after an error, show exactly what was typed
+    shown = state.form if errors and typed else None
     questions = []
     for question in flow.active_questions(screen, state.answers):
         error = (errors or {}).get(question.field)
         message = views.error_message(error, question, gettext) if error else None
-        questions.append(views.question_view(question, state.lang, state.answers, typed, message))
+        questions.append(views.question_view(question, state.lang, state.answers, shown, message))
     step, total = flow.progress(screen.id, state.answers)
     return _render(
         "screen.html.j2", state.lang, state.region, view="screen", title=screen.title[state.lang],
