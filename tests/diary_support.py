@@ -23,6 +23,6 @@ def all_clear() -> dict[str, Any]:
 
 def baseline(**changes: Any) -> dict[str, Any]:
     """A self-check at the start of a diary: ordinary back pain, pain 5, stable."""
-    data = intake(pain_score=5, pain_trend="stable", **changes)
+    data = intake(**{"pain_score": 5, "pain_trend": "stable", **changes})
     data.pop("duration_days")
     return data

@@ -39,8 +39,14 @@ def _trend(*points: tuple[int, int], fallback: str = "stable") -> str:
     ([(0, 6), (1, 6), (2, 6), (3, 4), (4, 4), (5, 4)], "improving"),  # means 6 -> 4
     ([(0, 6), (1, 6), (2, 6), (3, 5), (4, 5), (5, 5)], "stable"),     # means 6 -> 5
     ([(0, 4), (1, 4), (2, 4), (3, 5), (4, 6), (5, 6)], "worsening"),  # means 4 -> 5.67
-    ([(0, 6), (7, 3)], "improving"),              # weekly entries: the last older point stands in
+    ([(0, 6), (7, 3)], "improving"),              # weekly entries: the entry a week earlier
     ([(0, 6), (7, 5)], "stable"),
+    ([(0, 7), (1, 7), (2, 7), (7, 5), (8, 5), (9, 5)], "improving"),  # slowly better: a week's change
+    ([(0, 7), (1, 7), (2, 7), (3, 6), (4, 6), (5, 6), (7, 6), (8, 6), (9, 6)], "stable"),
+    ([(0, 3), (7, 2)], "improving"),              # 30% better at low pain counts
+    ([(0, 2), (7, 3)], "stable"),                 # a 1-point rise at low pain does not (yet)
+    ([(0, 6), (20, 5)], "stable"),                # long gap: the latest entry at least a week old
+    ([(0, 6), (20, 8)], "worsening"),
 ])
 def test_trend_rule(points: list[tuple[int, int]], expected: str) -> None:
     assert _trend(*points, fallback="improving" if len(points) == 1 else "stable") == expected

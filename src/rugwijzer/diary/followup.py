@@ -60,21 +60,32 @@ class PainSeries:
         end = len(self.dates)
         if end < 2:
             return fallback
-        today = self.dates[-1]
-        window = timedelta(days=rule.window_days)
-        recent_lo = bisect.bisect_right(self.dates, today - window, 0, end)
-        before_lo = bisect.bisect_right(self.dates, today - 2 * window, 0, recent_lo)
-        if before_lo < recent_lo:  # points in the window before: compare the two means
-            delta = self._mean(recent_lo, end) - self._mean(before_lo, recent_lo)
-        elif recent_lo > 0:  # nothing in that window: the last older point stands in
-            delta = self._mean(recent_lo, end) - self.pains[recent_lo - 1]
-        else:  # every point is recent: the latest against the one before
-            delta = self.pains[-1] - self.pains[-2]
-        if delta >= rule.worsening_rise:
+        recent_lo = self._after(rule.window_days, end)
+        if recent_lo == 0:  # every entry is recent: the latest against the one before
+            reference = float(self.pains[-2])
+            change = self.pains[-1] - reference
+        else:
+            reference = self._reference(rule, recent_lo)
+            change = self._mean(recent_lo, end) - reference
+        if change >= rule.worsening_rise:
             return "worsening"
-        if -delta >= rule.improving_drop:
+        if -change >= rule.improving_drop or (reference > 0 and -change / reference >= rule.improving_ratio):
             return "improving"
         return "stable"
+
+    def _after(self, days: int, end: int) -> int:
+        """Index of the first point less than ``days`` days before the last one."""
+        return bisect.bisect_right(self.dates, self.dates[-1] - timedelta(days=days), 0, end)
+
+    def _reference(self, rule: TrendRule, recent_lo: int) -> float:
+        """What the recent mean is compared with: a week earlier, or the nearest stand-in."""
+        ref_hi = self._after(rule.lookback_days, recent_lo)
+        ref_lo = self._after(rule.lookback_days + rule.window_days, ref_hi)
+        if ref_lo < ref_hi:  # entries in the window a week earlier
+            return self._mean(ref_lo, ref_hi)
+        if ref_hi > 0:  # none there: the latest entry at least a week old
+            return self.pains[ref_hi - 1]
+        return self._mean(0, recent_lo)  # a diary younger than a week: the days before the recent ones
 
 
 def step_intake(episode: Episode, on: date, pain: int, trend: str, alarms: Mapping[str, Any],

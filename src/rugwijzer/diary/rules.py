@@ -34,10 +34,18 @@ class AlarmRecheck(_Strict):
 
 class TrendRule(_Strict):
     window_days: Annotated[int, Field(ge=1, le=14)]
-    worsening_rise: Annotated[float, Field(gt=0, le=10)]
+    lookback_days: Annotated[int, Field(ge=1, le=28)]
     improving_drop: Annotated[float, Field(gt=0, le=10)]
+    improving_ratio: Annotated[float, Field(gt=0, le=1)]
+    worsening_rise: Annotated[float, Field(gt=0, le=10)]
     source: NonEmpty
     justification: NonEmpty
+
+    @model_validator(mode="after")
+    def _windows_do_not_overlap(self) -> TrendRule:
+        if self.lookback_days < self.window_days:
+            raise ValueError("lookback_days must be at least window_days (the windows must not overlap)")
+        return self
 
 
 class AlarmQuestion(_Strict):
