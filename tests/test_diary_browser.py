@@ -130,6 +130,16 @@ def test_a_new_user_keeps_a_diary_in_the_browser(page: Any, base_url: str, monke
     with page.expect_download() as download:
         page.click("a[href*='/diary/export/csv']")
     assert "walked to the park" in Path(download.value.path()).read_text()
+    import rugwijzer.diary.web_export as web_export
+
+    monkeypatch.setattr(web_export, "STREAM_ABOVE", 0)  # show the progress page even for a short diary
+    page.goto(f"{base_url}/diary/export/pdf?lang=en")
+    assert "Your PDF is ready" in page.content()
+    axe_clean(page, "export progress")
+    with page.expect_download() as pdf:
+        page.click("a[href*='/diary/export/ready/']")
+    assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF-")
+    page.goto(f"{base_url}/diary?lang=en")
     page.click("a[href*='/diary/delete']")
     axe_clean(page, "delete confirmation")
     page.check("#d-confirm")

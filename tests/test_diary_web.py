@@ -287,3 +287,20 @@ def test_every_page_has_the_disclaimer_labels_and_no_script(client: TestClient, 
         radios = [c for c in form.controls if c.get("type") in ("radio", "checkbox")]
         assert all(c["id"] in form.labels for c in radios)
     assert re.search(r"<fieldset[^>]*>\s*<legend>", client.get(f"/diary?lang={lang}").text)
+
+
+def test_a_long_diary_pdf_shows_its_progress_then_a_link(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rugwijzer.diary.web_export as web_export
+
+    monkeypatch.setattr(web_export, "STREAM_ABOVE", 0)  # treat any diary as long
+    start_diary(client, day(0))
+    set_today(monkeypatch, day(2))
+    add_entry(client, day(2), 4)
+    page = client.get("/diary/export/pdf?lang=en")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Re-assessed 2 of 2 entries" in page.text and "Laying out the PDF pages" in page.text
+    link = re.search(r'href="(/diary/export/ready/[^"]+)"', page.text)
+    assert link is not None and page.text.rstrip().endswith("</html>")
+    pdf = client.get(link.group(1))
+    assert pdf.content.startswith(b"%PDF-") and "attachment" in pdf.headers["content-disposition"]
+    assert client.get(link.group(1)).status_code == 404  # one download: then it is gone from memory

@@ -471,17 +471,64 @@ MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json", "pdf": "a
 
 @router.get("/export/{fmt}")
 async def export_file(request: Request, fmt: str, lang: str = "nl", region: str = "be") -> Response:
-    """Everything in the diary, as a download (a long diary takes a moment: the page waits)."""
+    """Everything in the diary, as a download; a long diary's PDF shows its progress first."""
     local_only(request)
     if fmt not in MEDIA:
         raise HTTPException(status_code=404)
+    from rugwijzer.diary import web_export
     from rugwijzer.diary.export import export
 
     code, reg = _lang(lang), _region(region)
-    data = await run_in_threadpool(export, service(), fmt, clock(), code, reg)  # type: ignore[arg-type]
-    name = f"rugwijzer-diary-{clock().isoformat()}.{fmt}"
-    return Response(data, media_type=MEDIA[fmt],
+    svc, today = service(), clock()
+    name = f"rugwijzer-diary-{today.isoformat()}.{fmt}"
+    if fmt == "pdf" and await run_in_threadpool(_steps, svc) > web_export.STREAM_ABOVE:
+        return _streamed_export(svc, code, reg, name)
+    data = await run_in_threadpool(export, svc, fmt, today, code, reg)  # type: ignore[arg-type]
+    return _download(data, MEDIA[fmt], name)
+
+
+def _download(data: bytes, media: str, name: str) -> Response:
+    return Response(data, media_type=media,
                     headers={**_headers(), "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _steps(svc: DiaryService) -> int:
+    return svc.db.read(lambda uow: len(uow.diary.episodes()) + uow.diary.count_entries())
+
+
+def _streamed_export(svc: DiaryService, lang: Lang, region: Region, name: str) -> Response:
+    from fastapi.responses import StreamingResponse
+
+    from rugwijzer.diary import web_export
+    from rugwijzer.diary.export import export
+
+    _ = views.gettext(lang)
+    texts = {"progress": _("Re-assessed %(done)s of %(total)s entries"),
+             "layout": _("Laying out the PDF pages (the slowest part) ..."), "ready": _("Your PDF is ready."),
+             "download": _("Download the PDF"), "failed": _("The PDF could not be made. Please try again.")}
+    page = bytes(render("diary_progress.html.j2", lang, region, title=_("Preparing your PDF")).body).decode()
+    today = clock()
+
+    def run(progress: Any, phase: Any) -> bytes:
+        return export(svc, "pdf", today, lang, region, progress=progress, phase=phase)
+
+    def link(kept: str) -> str:
+        return f"{PREFIX}/export/ready/{kept}"
+
+    return StreamingResponse(web_export.stream(page, run, name, link, texts), media_type="text/html",
+                             headers=_headers())
+
+
+@router.get("/export/ready/{kept}")
+def export_ready(request: Request, kept: str) -> Response:
+    """A prepared PDF, once (then it is gone from memory)."""
+    local_only(request)
+    from rugwijzer.diary import web_export
+
+    found = web_export.take(kept)
+    if found is None:
+        raise HTTPException(status_code=404)
+    return _download(found[0], MEDIA["pdf"], found[1])
 
 
 @router.get("/delete", response_class=HTMLResponse)
