@@ -166,6 +166,10 @@ def test_after_recovery_the_next_episode_is_not_the_first(started: Path) -> None
                     "--today", day(200).isoformat())
     assert code == 0, out
     assert show_json()["episode"]["answers"]["first_episode"] is False
+    code, out = run("show", "--episode", "1")
+    assert code == 0 and "ended (recovered)" in out
+    code, out = run("show", "--episode", "7")
+    assert code == 2 and "--episode" in out and "1, 2" in out
 
 
 def test_a_bad_intake_file_names_the_field(tmp_path: Path) -> None:

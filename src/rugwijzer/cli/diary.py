@@ -381,13 +381,19 @@ def _due_fields(service: DiaryService, new: Any, answers: dict[str, Any], today:
 @diary_app.command()
 def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the diary and its advice as JSON.")] = False,
+    episode: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--episode", help="Show an earlier episode by its number (default: the latest).")] = None,
     lang: LangArg = LangOption.nl,
     region: RegionArg = RegionOption.be,
 ) -> None:
-    """Show the latest episode: the advice now, what changed, the milestones and every entry."""
+    """Show an episode (the latest by default): the advice, what changed, the milestones, every entry."""
     code: Lang = lang.value
     with _errors(code):
-        history = _service().history(code, region.value)
+        service = _service()
+        known = [e.id for e in service.episodes()]
+        if episode is not None and episode not in known:
+            _fail(f"--episode: there is no episode {episode} (allowed: {', '.join(map(str, known)) or 'none yet'})")
+        history = service.history(code, region.value, episode)
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(_history_json(history), option=orjson.OPT_INDENT_2) + b"\n")
         return

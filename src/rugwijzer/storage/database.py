@@ -127,8 +127,12 @@ class Database:
             return ["ok"]
 
     def compact(self) -> None:
-        """After deleting everything: leave no old pages behind in the SQLite file or its WAL."""
+        """After deleting everything: leave no old rows or pages behind (SQLite file and WAL; on
+        PostgreSQL the diary tables are rewritten, so dead rows do not linger until autovacuum)."""
         if not is_sqlite(self.engine):
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM FULL entries")
+                conn.exec_driver_sql("VACUUM FULL episodes")
             return
         raw = self.engine.raw_connection()
         try:
