@@ -1,6 +1,6 @@
 """Latency of POST /api/v1/assessments against a no-op route of the same app (a benchmark, not a test).
 
-Usage: python bench/bench_api.py [--seconds 3] [--connections 8] [--rounds 5] [--tool wrk|httpx]
+Usage: python bench/bench_api.py [--seconds 3] [--connections 1,8] [--rounds 5] [--tool wrk|httpx]
 
 Starts uvicorn (one worker, no access log) on a free 127.0.0.1 port, then fires the same load at
 POST /api/v1/noop (reads the body, answers a constant; same middleware) and at
@@ -121,22 +121,21 @@ def run_httpx(url: str, count: int, connections: int) -> dict[str, float]:
     return {"p50_ms": cuts[49] * 1000, "p99_ms": cuts[98] * 1000, "rps": count / elapsed, "errors": errors}
 
 
-def measure(args: argparse.Namespace, base: str, script: Path) -> dict[str, list[dict[str, float]]]:
+def measure(args: argparse.Namespace, base: str, script: Path, connections: int) -> dict[str, list[dict[str, float]]]:
     results: dict[str, list[dict[str, float]]] = {name: [] for name in ROUTES}
     for _ in range(args.rounds):
         for name, path in ROUTES.items():
             if args.tool == "wrk":
-                results[name].append(run_wrk(base + path, args.seconds, args.connections, script))
+                results[name].append(run_wrk(base + path, args.seconds, connections, script))
             else:
-                results[name].append(run_httpx(base + path, args.count, args.connections))
+                results[name].append(run_httpx(base + path, args.count, connections))
     return results
 
 
-def report(results: dict[str, list[dict[str, float]]], args: argparse.Namespace) -> None:
-    load = (f"wrk (1 thread), {args.connections} connections, {args.seconds} s per round" if args.tool == "wrk"
-            else f"httpx, {args.count} requests per round, concurrency {args.connections}")
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; {load}; {args.rounds} rounds; "
-          "median over rounds")
+def report(results: dict[str, list[dict[str, float]]], args: argparse.Namespace, connections: int) -> None:
+    load = (f"wrk (1 thread), {connections} connection(s), {args.seconds} s per round" if args.tool == "wrk"
+            else f"httpx, {args.count} requests per round, concurrency {connections}")
+    print(f"{load}; {args.rounds} rounds; median over rounds")
     summary = {}
     for name, rounds in results.items():
         summary[name] = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
@@ -153,7 +152,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=3, help="wrk: duration of each round")
     parser.add_argument("--count", type=int, default=3000, help="httpx: requests per round")
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--connections", default="1,8",
+                        help="comma-separated loads: 1 is latency alone, 8 saturates one server process")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--tool", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx")
     args = parser.parse_args()
@@ -166,7 +166,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             script = Path(folder) / "post.lua"
             script.write_text(WRK_SCRIPT % json.dumps(BODY), encoding="utf-8")
-            report(measure(args, base, script), args)
+            print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+                  f"{os.getloadavg()[0]:.1f} at the start")
+            for connections in (int(c) for c in args.connections.split(",")):
+                report(measure(args, base, script, connections), args, connections)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import unquote_plus
 
 from starlette.requests import Request
 
@@ -42,27 +43,47 @@ class Options:
     day: date
 
 
+_KNOWN = frozenset({"lang", "region", "date"})
+
+
+def _query(request: Request) -> dict[str, str]:
+    """The known parameters of the query string (the last value wins), read without building the
+    full QueryParams (this runs on every assessment)."""
+    cached: dict[str, str] | None = request.scope.get("rugwijzer.query")
+    if cached is not None:
+        return cached
+    found: dict[str, str] = {}
+    raw: bytes = request.scope.get("query_string", b"")
+    for part in raw.split(b"&") if raw else ():
+        name, _, value = part.partition(b"=")
+        key = unquote_plus(name.decode("latin-1"))
+        if key in _KNOWN:
+            found[key] = unquote_plus(value.decode("latin-1"), encoding="utf-8", errors="replace")
+    request.scope["rugwijzer.query"] = found
+    return found
+
+
 def _bad(name: str, value: str, allowed: str) -> ApiError:
     return ApiError(ErrorInfo.single(422, name, f"got {value[:40]!r}", allowed))
 
 
 def lang_of(request: Request) -> Lang:
     """``?lang=`` first, then Accept-Language, then Dutch."""
-    query = request.query_params.get("lang")
+    query = _query(request).get("lang")
     if query is not None and query not in _LANGS:
         raise _bad("lang", query, "one of " + ", ".join(LANGS))
     return choose_lang(_LANGS.get(query or ""), request.headers.get("accept-language"))
 
 
 def region_of(request: Request) -> Region:
-    query = request.query_params.get("region", "be")
+    query = _query(request).get("region", "be")
     if query not in _REGIONS:
         raise _bad("region", query, "one of " + ", ".join(REGIONS))
     return _REGIONS[query]
 
 
 def day_of(request: Request) -> date:
-    query = request.query_params.get("date")
+    query = _query(request).get("date")
     if query is None:
         return date.today()
     try:
