@@ -258,3 +258,13 @@ def test_the_api_stores_nothing_between_requests(client: TestClient) -> None:
     first = post(client, intake(fever=True)).json()
     post(client, intake(bladder_problems=True))
     assert post(client, intake(fever=True)).json() == first
+
+
+@pytest.mark.parametrize(("query", "lang"), [("&lang=en&lang=fr", "fr"), ("&lang=%65n", "en"), ("&other=1", "nl")])
+def test_the_query_string_is_read_as_sent(client: TestClient, query: str, lang: str) -> None:
+    assert post(client, ORDINARY, query).json()["lang"] == lang
+
+
+@pytest.mark.parametrize("query", ["&region=", "&date=2026-02-30", "&date=20261125", "&lang=EN"])
+def test_odd_query_values_are_refused(client: TestClient, query: str) -> None:
+    assert post(client, ORDINARY, query).status_code == 422
