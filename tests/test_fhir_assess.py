@@ -233,6 +233,13 @@ def test_another_questionnaire_is_refused(client: TestClient) -> None:
     assert assess(client, versioned).status_code == 200
 
 
+@pytest.mark.parametrize("authored", ["0001-01-01T00:00:00Z", "9999-12-31"])
+def test_an_impossible_authored_date_is_named(client: TestClient, authored: str) -> None:
+    response = assess(client, response_for(ORDINARY, authored=authored))
+    assert response.status_code in (400, 422)
+    assert "authored" in outcome_texts(response)
+
+
 def test_a_response_entered_in_error_is_refused(client: TestClient) -> None:
     response = assess(client, response_for(ORDINARY, status="entered-in-error"))
     assert response.status_code == 422

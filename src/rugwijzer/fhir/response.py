@@ -21,6 +21,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
 from rugwijzer.api.errors import ApiError, ErrorInfo
+from rugwijzer.api.params import EARLIEST, LATEST
 from rugwijzer.core.flow import STARTBACK_PREFIX, AnswerValue, Flow, Question, accepts, token
 from rugwijzer.core.validation import ALLOWED
 from rugwijzer.fhir.codes import QUESTIONNAIRE_URL
@@ -174,10 +175,15 @@ def to_intake(flow: Flow, answers: dict[str, AnswerValue]) -> dict[str, Any]:
 
 
 def _authored(raw: dict[str, Any]) -> date | None:
+    """The day the answers were given: the assessment date (None: partial or no date, use today)."""
     text = raw.get("authored")
-    if isinstance(text, str) and len(text) >= 10:
-        return date.fromisoformat(text[:10])
-    return None
+    if not isinstance(text, str) or len(text) < 10:
+        return None
+    day = date.fromisoformat(text[:10])
+    if not EARLIEST <= day <= LATEST:
+        raise _refuse(422, [_problem("authored", f"got {text[:40]!r}", "a date from 1900 to 2199",
+                                     "QuestionnaireResponse.authored")])
+    return day
 
 
 def intake_from_response(raw: dict[str, Any], flow: Flow | None = None) -> MappedResponse:
