@@ -96,6 +96,12 @@ def test_the_card_links_to_the_public_rules_never_to_the_patient(client: TestCli
     assert client.get(card["links"][0]["url"].removeprefix("http://testserver")).status_code == 200
 
 
+def test_the_link_uses_the_public_address_when_set(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUGWIJZER_PUBLIC_URL", "https://rugwijzer.example.org/")
+    card = cards(client, response_for(intake(fever=True)))[0]
+    assert card["links"][0]["url"] == "https://rugwijzer.example.org/api/v1/rules?lang=en"
+
+
 def test_the_latest_response_is_assessed(client: TestClient) -> None:
     old = response_for(intake(bladder_problems=True), authored="2025-01-01T10:00:00Z")
     new = response_for(intake(), authored="2026-11-24T10:00:00Z")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import Any
 
@@ -47,9 +48,14 @@ def _labels(lang: Lang) -> dict[str, str]:
                             "answers)")}
 
 
+PUBLIC_URL = "RUGWIJZER_PUBLIC_URL"  # e.g. https://rugwijzer.example.org behind a proxy
+
+
 def _links(request: Request, lang: Lang) -> list[dict[str, str]]:
+    """The public explanation of the rules (never a link to personal data): on the public address
+    when ``RUGWIJZER_PUBLIC_URL`` is set, else on the address the EHR called."""
     _ = gettext_for(lang, "api")
-    base = str(request.base_url).rstrip("/")
+    base = (os.environ.get(PUBLIC_URL) or str(request.base_url)).rstrip("/")
     return [{"label": _("How Rugwijzer decides: every rule and its source"),
              "url": f"{base}/api/v1/rules?lang={lang}", "type": "absolute"}]
 
