@@ -57,7 +57,7 @@ def flag_predictions(risk: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def outcome_texts(response: Any) -> str:
     body = response.json()
-    OperationOutcome.model_validate(body)
+    assert json.loads(OperationOutcome.model_validate(body).model_dump_json()) == body  # round trip
     assert body["resourceType"] == "OperationOutcome"
     return " ".join(i["details"]["text"] for i in body["issue"])
 
