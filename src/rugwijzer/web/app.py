@@ -14,6 +14,10 @@ def create_app() -> FastAPI:
         title="Rugwijzer",
         version=__version__,
         description="Triage and self-care advice for low back pain. Rugwijzer does not replace a doctor.",
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN: everything here is served by
+        # the app itself, so only the OpenAPI description is offered.
+        docs_url=None,
+        redoc_url=None,
     )
 
     @app.get("/healthz", include_in_schema=False)
