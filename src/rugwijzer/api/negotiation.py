@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from rugwijzer.core.knowledge import LANGS, Lang
 
 DEFAULT_LANG: Lang = "nl"
@@ -31,8 +33,12 @@ def _weighted(header: str) -> list[tuple[float, int, str]]:
 
 def accept_language(header: str | None) -> Lang | None:
     """The best of nl/fr/en an Accept-Language header asks for, or None when it asks for none."""
-    if not header:
-        return None
+    return _best(header[:500]) if header else None
+
+
+@functools.lru_cache(maxsize=256)
+def _best(header: str) -> Lang | None:
+    """Remembered: browsers and record systems send the same few headers again and again."""
     for _, _, tag in sorted(_weighted(header), key=lambda r: (-r[0], r[1])):
         primary = tag.split("-")[0]
         for lang in LANGS:

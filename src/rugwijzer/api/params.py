@@ -7,8 +7,11 @@ the parameter and what it allows, in the route's error format.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -46,21 +49,22 @@ class Options:
 _KNOWN = frozenset({"lang", "region", "date"})
 
 
-def _query(request: Request) -> dict[str, str]:
-    """The known parameters of the query string (the last value wins), read without building the
-    full QueryParams (this runs on every assessment)."""
-    cached: dict[str, str] | None = request.scope.get("rugwijzer.query")
-    if cached is not None:
-        return cached
+def _query(request: Request) -> Mapping[str, str]:
+    """The known parameters of the query string (the last value wins)."""
+    return _parse_query(request.scope.get("query_string", b""))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_query(raw: bytes) -> Mapping[str, str]:
+    """Read without building Starlette's QueryParams, and remembered: clients repeat the same few
+    query strings, and this runs on every assessment. Read-only: the result is shared."""
     found: dict[str, str] = {}
-    raw: bytes = request.scope.get("query_string", b"")
     for part in raw.split(b"&") if raw else ():
         name, _, value = part.partition(b"=")
         key = unquote_plus(name.decode("latin-1"))
         if key in _KNOWN:
             found[key] = unquote_plus(value.decode("latin-1"), encoding="utf-8", errors="replace")
-    request.scope["rugwijzer.query"] = found
-    return found
+    return MappingProxyType(found)
 
 
 def _bad(name: str, value: str, allowed: str) -> ApiError:
