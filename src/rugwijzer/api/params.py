@@ -51,20 +51,22 @@ _KNOWN = frozenset({"lang", "region", "date"})
 
 def _query(request: Request) -> Mapping[str, str]:
     """The known parameters of the query string (the last value wins)."""
-    return _parse_query(request.scope.get("query_string", b""))
+    raw: bytes = request.scope.get("query_string", b"")
+    return _remembered_query(raw) if len(raw) <= 200 else _parse_query(raw)
 
 
-@functools.lru_cache(maxsize=256)
 def _parse_query(raw: bytes) -> Mapping[str, str]:
-    """Read without building Starlette's QueryParams, and remembered: clients repeat the same few
-    query strings, and this runs on every assessment. Read-only: the result is shared."""
+    """Read without building Starlette's QueryParams (this runs on every assessment)."""
     found: dict[str, str] = {}
     for part in raw.split(b"&") if raw else ():
         name, _, value = part.partition(b"=")
         key = unquote_plus(name.decode("latin-1"))
         if key in _KNOWN:
             found[key] = unquote_plus(value.decode("latin-1"), encoding="utf-8", errors="replace")
-    return MappingProxyType(found)
+    return MappingProxyType(found)  # read-only: remembered results are shared
+
+
+_remembered_query = functools.lru_cache(maxsize=256)(_parse_query)  # clients repeat a few query strings
 
 
 def _bad(name: str, value: str, allowed: str) -> ApiError:
