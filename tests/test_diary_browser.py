@@ -5,9 +5,6 @@ violations allowed) on a phone-sized screen. Skips, saying so, without /usr/bin/
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,17 +14,12 @@ import pytest
 
 import rugwijzer.diary.web as diary_web
 from diary_support import day
+from live import BROWSER_TESTS, chromium, serving
 from rugwijzer.storage import ENV_HOME, ENV_URL
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
-]
+pytestmark = BROWSER_TESTS
 
 ANSWERS = {"age": "40", "sex": "male", "radiation": "none", "pain_trend": "stable", "first_episode": "true",
            "leg_weakness": "none", "numbness_tingling": "none", "trauma": "none", "pain_score": "5",
@@ -36,44 +28,23 @@ ANSWERS = {"age": "40", "sex": "male", "radiation": "none", "pain_trend": "stabl
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from rugwijzer.web.app import create_app
 
     patch = pytest.MonkeyPatch()
     patch.delenv(ENV_URL, raising=False)
     patch.setenv(ENV_HOME, str(tmp_path_factory.mktemp("diary-home")))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            server.should_exit = True
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serving(create_app()) as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
         patch.undo()
 
 
 @pytest.fixture
 def page(base_url: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield browser.new_context(viewport=PHONE, accept_downloads=True).new_page()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser.new_context(viewport=PHONE, accept_downloads=True).new_page()
 
 
 def set_today(monkeypatch: pytest.MonkeyPatch, today: date) -> None:

@@ -11,8 +11,6 @@ Chromium is Debian's (/usr/bin/chromium), driven by Playwright's Python API; nev
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,9 +19,8 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from live import BROWSER_TESTS, chromium, serving
+
 PHONE = {"width": 390, "height": 844}
 MAX_PAGE_BYTES = 60 * 1024
 # For the estimate of a person's time (printed, never asserted): plain B1 text read at 200 words a
@@ -31,10 +28,7 @@ MAX_PAGE_BYTES = 60 * 1024
 WORDS_PER_MINUTE = 200
 SECONDS_PER_ANSWER = 2
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
-]
+pytestmark = BROWSER_TESTS
 
 SELF_CARE: dict[str, Any] = {
     "age": 40, "sex": "male", "radiation": "none", "duration_days": 3, "pain_trend": "stable",
@@ -68,48 +62,19 @@ MEASURED = Measurements()
 
 # ---- the server and the browser ----------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    """The real app under uvicorn in a thread; always shut down, even when a test fails."""
-    import uvicorn
-
+    """The real app under uvicorn; always shut down, even when a test fails."""
     from rugwijzer.web.app import create_app
 
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            server.should_exit = True
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+    with serving(create_app()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
