@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from babel.support import NullTranslations, Translations
-from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, PackageLoader
 
 from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.diary import views
@@ -29,24 +29,11 @@ TEMPLATE = "diary_report.html.j2"
 @functools.cache
 def environment(lang: Lang) -> Environment:
     """Diary templates first, then the report's; diary catalogue first, then the report's."""
-    from rugwijzer.report.fetcher import asset_url
-    from rugwijzer.report.pdf import LEVEL_LABELS
+    from rugwijzer.report.pdf import report_environment
 
-    env = Environment(
-        loader=ChoiceLoader([PackageLoader("rugwijzer.diary", "templates"),
-                             PackageLoader("rugwijzer.report", "templates")]),
-        autoescape=True, undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
-        trim_blocks=True, lstrip_blocks=True,
-    )
-    catalogue = _catalogue(lang)
-    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["asset_url"] = asset_url
-
-    def level_label(level: str) -> str:
-        return catalogue.gettext(LEVEL_LABELS.get(level, level))
-
-    env.globals["level_label"] = level_label
-    return env
+    loader = ChoiceLoader([PackageLoader("rugwijzer.diary", "templates"),
+                           PackageLoader("rugwijzer.report", "templates")])
+    return report_environment(loader, _catalogue(lang))
 
 
 def _catalogue(lang: Lang) -> NullTranslations:

@@ -18,10 +18,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import date
+from gettext import NullTranslations
 from typing import Any
 
 from babel.dates import format_date
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BaseLoader, Environment, PackageLoader, StrictUndefined
 
 from rugwijzer.core.knowledge import LANGS, Lang
 from rugwijzer.i18n import translations
@@ -68,17 +69,21 @@ def long_date(value: str | date | None, lang: str, region: str = "be") -> str:
 @functools.cache
 def environment(lang: Lang) -> Environment:
     """The Jinja2 environment of one language: autoescaped, strict, with the report catalogue."""
+    return report_environment(PackageLoader("rugwijzer.report", "templates"), translations(lang, DOMAIN))
+
+
+def report_environment(loader: BaseLoader, catalogue: NullTranslations) -> Environment:
+    """A report environment over ``loader`` (the diary PDF adds its own templates in front)."""
     from rugwijzer.report.fetcher import asset_url
 
     env = Environment(
-        loader=PackageLoader("rugwijzer.report", "templates"),
+        loader=loader,
         autoescape=True,  # every answer text is escaped: an answer cannot add markup or URLs
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    catalogue = translations(lang, DOMAIN)
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.globals["asset_url"] = asset_url
 
