@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rugwijzer.core.validation import IntakeError, load_json_object, parse_intake
 from rugwijzer.services.assessing import Assessor
@@ -167,3 +169,40 @@ def test_invalid_intake_still_carries_an_emergency(assessor: Assessor) -> None:
     with pytest.raises(IntakeError) as calm:
         assessor.assess(intake(fever=None), TODAY)
     assert calm.value.emergency is None
+
+
+_KEYS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6)
+_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-10, 10) | _KEYS,
+                       lambda inner: st.lists(inner, max_size=3)
+                       | st.lists(st.tuples(_KEYS, inner), max_size=4).map(lambda pairs: ("object", pairs)),
+                       max_leaves=12)
+
+
+def _render(value: Any) -> str:
+    """JSON text that may repeat keys (json.dumps cannot write that)."""
+    if isinstance(value, tuple) and value and value[0] == "object":
+        return "{" + ", ".join(f"{json.dumps(k)} : {_render(v)}" for k, v in value[1]) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_render(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+def _repeats(value: Any) -> bool:
+    if isinstance(value, tuple) and value and value[0] == "object":
+        keys = [k for k, _ in value[1]]
+        return len(keys) != len(set(keys)) or any(_repeats(v) for _, v in value[1])
+    return isinstance(value, list) and any(_repeats(v) for v in value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pairs=st.lists(st.tuples(_KEYS, _VALUES), max_size=6), as_bytes=st.booleans())
+def test_every_repeated_key_is_found_at_any_depth(pairs: list[tuple[str, Any]], as_bytes: bool) -> None:
+    value = ("object", pairs)
+    text: str | bytes = _render(value)
+    if as_bytes:
+        text = text.encode()
+    if _repeats(value):
+        with pytest.raises(IntakeError):
+            load_json_object(text)
+    else:
+        assert load_json_object(text) == json.loads(text)

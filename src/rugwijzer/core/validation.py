@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import types
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Union, get_args, get_origin
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from rugwijzer.core.intake import REQUIRED_FIELDS, Intake, StartBackAnswers
@@ -141,10 +142,38 @@ def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _key_count(value: Any) -> int:
+    """Keys in all objects of a parsed JSON value (a plain loop: this runs once per intake)."""
+    items: Iterable[Any]
+    if type(value) is dict:
+        count, items = len(value), value.values()
+    elif type(value) is list:
+        count, items = 0, value
+    else:
+        return 0
+    for item in items:
+        if type(item) is dict or type(item) is list:
+            count += _key_count(item)
+    return count
+
+
+def _may_repeat_a_key(text: str | bytes, data: Any) -> bool:
+    """False only when no key can have been given twice. Every key in the text is followed by a
+    colon, so when the text has no more colons than the parsed objects have keys, the keys are
+    all distinct. More colons (a colon inside a text answer, or a repeated key) need a closer look."""
+    colons = text.count(b":") if isinstance(text, bytes) else text.count(":")
+    return colons != _key_count(data)
+
+
 def load_json_object(text: str | bytes) -> dict[str, Any]:
-    """Parse one JSON object, refusing repeated keys (a second value must not hide a 'yes')."""
+    """Parse one JSON object, refusing repeated keys (a second value must not hide a 'yes').
+
+    The fast parser keeps the last of repeated keys silently, so its result is checked by counting;
+    when in doubt the slower parser, which sees every key, decides and names the repeated key."""
     try:
-        data = json.loads(text, object_pairs_hook=_refuse_repeated_keys)
+        data = orjson.loads(text)
+        if _may_repeat_a_key(text, data):
+            json.loads(text, object_pairs_hook=_refuse_repeated_keys)
     except _RepeatedKey as exc:
         raise IntakeError([Problem(exc.key, "this key is given more than once",
                                    ALLOWED.get(exc.key, "each key once"))]) from None
