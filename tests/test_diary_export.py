@@ -58,6 +58,18 @@ def test_csv_export_has_a_row_per_step(service: DiaryService) -> None:
     assert rows[1]["notes"] == "note <2> & more"
 
 
+def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'diary.sqlite3'}")
+    svc = DiaryService(db)
+    svc.start(day(0), baseline(), day(0), "en")
+    svc.add(NewEntry(day(1), 5, "=HYPERLINK(\"http://x\")", "+1", "-2 ok"), day(1))
+    [_, row] = list(csv.DictReader(io.StringIO(export(svc, "csv", day(1)).decode())))
+    assert (row["activity"], row["medication"], row["notes"]) == ("'=HYPERLINK(\"http://x\")", "'+1", "'-2 ok")
+    document = json.loads(export(svc, "json", day(1)))
+    assert document["episodes"][0]["entries"][0]["activity"] == "=HYPERLINK(\"http://x\")"  # JSON keeps it as typed
+    db.dispose()
+
+
 def test_export_reports_progress(service: DiaryService) -> None:
     seen: list[tuple[int, int]] = []
     phases: list[str] = []

@@ -89,11 +89,19 @@ def _csv_step(step: Step, answer: Mapping[str, Any], baseline: Mapping[str, Any]
     entry = step.entry
     if entry is None:
         return {**row, "kind": "start", "answers": orjson.dumps(dict(baseline)).decode()}
-    return {**row, "kind": "entry", "entry_id": entry.id, "activity": entry.activity,
-            "medication": entry.medication, "notes": entry.notes, "seen_doctor": entry.seen_doctor,
+    return {**row, "kind": "entry", "entry_id": entry.id, "activity": _cell(entry.activity),
+            "medication": _cell(entry.medication), "notes": _cell(entry.notes), "seen_doctor": entry.seen_doctor,
             "alarm_answers": orjson.dumps(entry.alarm_answers).decode() if entry.alarm_answers is not None else "",
             "advice_given_urgency": entry.urgency or "", "advice_given_flags": " ".join(entry.flag_ids or ()),
             "created_at": entry.created_at.isoformat()}
+
+
+def _cell(text: str | None) -> str | None:
+    """A person's own text, kept from being read as a formula by a spreadsheet (CSV injection):
+    a leading =, +, -, @, tab or carriage return gets an apostrophe in front, as OWASP advises."""
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
 
 
 def export(service: DiaryService, fmt: Format, today: date, lang: Lang = "nl", region: Region = "be",
