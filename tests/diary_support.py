@@ -26,3 +26,12 @@ def baseline(**changes: Any) -> dict[str, Any]:
     data = intake(**{"pain_score": 5, "pain_trend": "stable", **changes})
     data.pop("duration_days")
     return data
+
+
+def log_in(client: Any) -> None:
+    """Open the diary as its owner, the way a person does: with the link ``rugwijzer serve`` prints."""
+    from rugwijzer.diary import auth
+
+    response = client.get(f"/diary/login?code={auth.new_login_code()}", follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert client.cookies.get(auth.COOKIE)

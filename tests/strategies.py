@@ -22,7 +22,10 @@ OPTIONAL_BOOLEANS = ["pregnancy_warning_signs", "seen_doctor_this_episode", "lon
                      "faint_or_clammy", "pain_uncontrolled_by_painkillers", "morning_stiffness_over_30min",
                      "better_with_exercise_not_rest", "wakes_second_half_night", "alternating_buttock_pain",
                      "stomach_ulcer_history", "kidney_disease", "heart_failure", "blood_thinners",
-                     "nsaid_allergy_or_asthma", "off_work_because_of_pain"]
+                     "nsaid_allergy_or_asthma", "off_work_because_of_pain",
+                     # clinical rules v2
+                     "neuro_signs_in_different_legs", "cardiovascular_disease", "bp_or_water_tablets",
+                     "ssri_antidepressant", "liver_disease", "heavy_alcohol_use", "body_weight_under_50kg"]
 
 
 def startback_answers() -> st.SearchStrategy[dict[str, Any]]:

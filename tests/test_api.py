@@ -158,6 +158,38 @@ def test_strict_types_and_values(client: TestClient, body: dict[str, Any], field
     assert field in response.text
 
 
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_an_invalid_intake_that_shows_an_emergency_carries_it_first(client: TestClient, lang: str) -> None:
+    from rugwijzer.api.models import ErrorEnvelope
+
+    response = post(client, intake(bladder_problems=True, fever="yes"), f"&lang={lang}")
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert next(iter(error)) == "emergency"  # shown first (contract §1)
+    assert list(error)[1:] == ["status", "message", "fields", "problems"]
+    emergency = error["emergency"]
+    assert emergency["urgency"] == "emergency"
+    assert [f["id"] for f in emergency["flags"]] == ["cauda_equina_bladder"]
+    assert "112" in emergency["action"]["action"] and emergency["action"]["destination"] == "emergency_department"
+    assert error["fields"] == ["fever"]
+    ErrorEnvelope.model_validate(response.json())
+
+
+def test_an_invalid_intake_without_an_emergency_carries_none(client: TestClient) -> None:
+    response = post(client, intake(unexplained_weight_loss=True, fever="yes"))
+    assert response.status_code == 422
+    assert "emergency" not in error_of(response)
+
+
+def test_a_typo_next_to_an_emergency_does_not_hide_it(client: TestClient) -> None:
+    body = {k: v for k, v in intake(saddle_numbness=True, bowel_incontinence_=True).items()}
+    response = post(client, body)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert [f["id"] for f in error["emergency"]["flags"]] == ["cauda_equina_saddle"]
+    assert "bowel_incontinence_" in error["fields"]
+
+
 def test_a_repeated_key_is_refused_by_name(client: TestClient) -> None:
     text = json.dumps(ORDINARY)[:-1] + ', "bladder_problems": true, "bladder_problems": false}'
     response = post(client, text.encode())
@@ -215,7 +247,10 @@ def test_not_found_and_wrong_method_use_the_error_format(client: TestClient) -> 
 def test_other_paths_keep_the_apps_own_errors(client: TestClient) -> None:
     response = client.get("/no-such-page-anywhere")
     assert response.status_code == 404
-    assert "error" not in response.json()
+    assert response.headers["content-type"].startswith("text/html")  # the web app's own page
+    assert "This page does not exist" in client.get("/no-such-page-anywhere?lang=en").text
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
 
 
 def test_an_internal_error_is_a_500_in_the_format_and_logs_nothing_personal(
@@ -249,7 +284,8 @@ def test_the_question_flow_is_served_as_data(client: TestClient) -> None:
     document = client.get("/api/v1/questionnaire").json()
     flow = load_flow()
     assert [s["id"] for s in document["screens"]] == [s.id for s in flow.screens]
-    fields = {q["field"] for s in document["screens"] for q in s["questions"]}
+    shown = [q for s in document["screens"] for q in s["questions"]]
+    fields = {q["field"] for q in shown} | {item["field"] for q in shown for item in q.get("items", [])}
     assert {"bladder_problems", "startback.bothersomeness"} <= fields
     assert document["knowledge_version"] == default_assessor().kb.version
 

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import rugwijzer.diary.web as diary_web
+from diary_support import log_in
 from rugwijzer.api.examples import ORDINARY
 from rugwijzer.storage import ENV_HOME, ENV_URL
 from rugwijzer.web.app import create_app
@@ -26,6 +27,7 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     monkeypatch.setenv(ENV_HOME, str(tmp_path))
     monkeypatch.setattr(diary_web, "clock", lambda: ONSET + timedelta(days=3))
     with TestClient(create_app(), base_url=LOCAL, client=("127.0.0.1", 50124)) as test_client:
+        log_in(test_client)
         yield test_client
 
 

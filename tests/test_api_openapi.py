@@ -27,6 +27,9 @@ VARIED = [
            off_work_because_of_pain=True, risk_factors=["sedentary_work"]),
     intake(sex="female", pregnancy_weeks=20, pregnancy_warning_signs=True),
     intake(fever=True, age=75, blood_thinners=True),
+    intake(age=70, sudden_severe_constant_pain=True, faint_or_clammy=True),  # call 112, do not travel
+    intake(age=12, liver_disease=True),  # a child: a medication note, paracetamol at a reduced dose
+    intake(unexplained_weight_loss=True, numbness_tingling="one_leg"),  # soon: two tiers
 ]
 
 
@@ -78,6 +81,14 @@ def test_the_error_model_matches_the_core() -> None:
     ErrorEnvelope.model_validate({"error": {"status": 422, **caught.value.as_dict()}})
 
 
+def test_the_error_model_matches_an_error_that_carries_an_emergency() -> None:
+    with pytest.raises(IntakeError) as caught:
+        default_assessor().assess(intake(saddle_numbness=True, fever=None), DAY, "fr", "nl")
+    body = {"error": {"status": 422, **caught.value.as_dict()}}
+    assert _keys_match(ErrorEnvelope, body, "error") == []
+    ErrorEnvelope.model_validate(body)
+
+
 def test_the_rules_model_matches_the_review_document() -> None:
     document = review_document(default_assessor().kb, "en")
     assert _keys_match(RulesDocument, document, "rules") == []
@@ -100,11 +111,21 @@ def test_the_assessment_route_has_examples_and_the_error_format(openapi: dict[st
     for status in ("413", "415", "422", "default"):
         schema = post["responses"][status]["content"]["application/json"]["schema"]
         assert schema == {"$ref": "#/components/schemas/ErrorEnvelope"}
-    example = post["responses"]["422"]["content"]["application/json"]["example"]
-    assert {"pain_score", "radiation", "fever"} <= set(example["error"]["fields"])
+    examples = post["responses"]["422"]["content"]["application/json"]["examples"]
+    invalid = examples["invalid"]["value"]
+    assert {"pain_score", "radiation", "fever"} <= set(invalid["error"]["fields"])
+    assert "emergency" not in invalid["error"]
+    with_emergency = examples["invalid_with_emergency"]["value"]
+    assert next(iter(with_emergency["error"])) == "emergency"  # first, as the API answers it
+    assert [f["id"] for f in with_emergency["error"]["emergency"]["flags"]] == ["cauda_equina_saddle"]
+    for named in examples.values():
+        ErrorEnvelope.model_validate(named["value"])
     answers = post["responses"]["200"]["content"]["application/json"]["examples"]
     for named in answers.values():
         AssessmentAnswer.model_validate(named["value"])
+    urgent = answers["urgent"]["value"]
+    assert urgent["urgency"] == "urgent" and urgent["medication"]["nsaid"] == "avoid"
+    assert [tier["level"] for tier in urgent["safety_net"]] == ["emergency"]
 
 
 def test_query_parameters_are_described(openapi: dict[str, Any]) -> None:

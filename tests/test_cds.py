@@ -90,10 +90,20 @@ def test_the_card_links_to_the_public_rules_never_to_the_patient(client: TestCli
     card = cards(client, searchset(response_for(intake(fever=True))))[0]
     for link in card["links"]:
         assert link["type"] == "absolute"
-        assert link["url"].startswith("http://testserver/api/v1/rules")
+        assert link["url"].startswith("http://127.0.0.1/api/v1/rules")  # loopback: no public URL is set
         assert "alice" not in link["url"]
     assert "alice" not in json.dumps(card)
-    assert client.get(card["links"][0]["url"].removeprefix("http://testserver")).status_code == 200
+    assert client.get(card["links"][0]["url"].removeprefix("http://127.0.0.1")).status_code == 200
+
+
+def test_the_link_never_follows_the_host_header(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RUGWIJZER_PUBLIC_URL", raising=False)
+    body = {"hookInstance": "h1", "hook": "patient-view", "context": {"patientId": "p1"},
+            "prefetch": {"questionnaireResponse": response_for(intake(fever=True))}}
+    response = client.post("/cds-services/rugwijzer-lbp-triage", json=body, headers={"Host": "evil.example"})
+    assert response.status_code == 200, response.text
+    for link in response.json()["cards"][0]["links"]:
+        assert link["url"].startswith("http://127.0.0.1/api/v1/rules"), link
 
 
 def test_the_link_uses_the_public_address_when_set(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,3 +184,56 @@ def test_errors_use_the_api_error_format(client: TestClient) -> None:
     missing = client.get("/cds-services/other-service")
     assert missing.status_code in (404, 405) and "error" in missing.json()
     assert "error" in client.put(SERVICE).json()
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_an_emergency_card_has_one_destination_and_no_self_care(client: TestClient, lang: str) -> None:
+    data = intake(bladder_problems=True, age=60, radiation="below_knee", startback=STARTBACK_HIGH)
+    card = cards(client, response_for(data), query=f"?lang={lang}")[0]
+    answer = default_assessor().assess(data, None, lang, "be")
+    assert card["indicator"] == "critical"
+    assert card["detail"].startswith(f"**{answer['action']['name']}**: {answer['action']['action']} "
+                                      f"({answer['action']['where']})")
+    assert "suggestions" not in card or card["suggestions"] == []
+    text = card["detail"].lower()
+    for word in ("paracetamol", "paracétamol", "ibuprofen", "ibuprofène"):
+        assert word not in text
+    assert answer["startback"]["care"] not in card["detail"]  # matched care is self-care advice
+    also = [f for f in answer["flags"] if f["also_tell"]]
+    assert {f["id"] for f in also} == {"age_under_20_or_over_55", "radicular_pain", "startback_high"}
+    heading = card["detail"].index(answer["also_tell_heading"])
+    for flag in also:  # listed after the heading, without a level or action of their own
+        assert card["detail"].index(f"- **{flag['title']}**: {flag['why']}") > heading
+    assert not any(f["title"] in card["summary"] for f in also)  # the summary: the action and its reasons
+    reasons = card["detail"][:heading]
+    assert answer["flags"][0]["title"] in reasons and not any(f["title"] in reasons for f in also)
+
+
+def test_the_level_of_a_reason_is_said_in_words(client: TestClient) -> None:
+    card = cards(client, response_for(intake(unexplained_weight_loss=True)), query="?lang=nl")[0]
+    assert "(binnen enkele dagen de huisarts)" in card["detail"]
+    assert "(soon)" not in card["detail"]
+
+
+def test_an_aneurysm_card_says_call_112_and_not_the_emergency_department(client: TestClient) -> None:
+    data = intake(age=70, sudden_severe_constant_pain=True, faint_or_clammy=True)
+    card = cards(client, response_for(data))[0]
+    assert card["indicator"] == "critical" and "112" in card["detail"]
+    assert "emergency department" not in card["detail"]
+
+
+def test_an_unreadable_response_that_shows_an_emergency_gives_a_critical_card(client: TestClient) -> None:
+    wrong = response_for({k: v for k, v in intake(saddle_numbness=True).items() if k != "fever"})
+    wrong["item"].append({"linkId": "x", "item": [{"linkId": "fever", "answer": [{"valueString": "yes"}]}]})
+    card = cards(client, wrong)[0]
+    assert card["indicator"] == "critical"
+    emergency = default_assessor().assess(intake(saddle_numbness=True), None, "en", "be")
+    assert card["detail"].startswith(f"**{emergency['action']['name']}**")
+    assert "Numb skin around the bottom or genitals" in card["detail"] and "`fever`" in card["detail"]
+    assert card["detail"].index("112") < card["detail"].index("`fever`")
+
+
+def test_an_impossible_intake_that_shows_an_emergency_gives_a_critical_card(client: TestClient) -> None:
+    data = intake(age=1, duration_days=5000, bowel_incontinence=True)  # duration longer than the life
+    card = cards(client, response_for(data))[0]
+    assert card["indicator"] == "critical" and "`duration_days`" in card["detail"]

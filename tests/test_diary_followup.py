@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
-from diary_support import ONSET, baseline, day
+from diary_support import ONSET, all_clear, baseline, day
 from rugwijzer.diary.followup import PainSeries, alarm_due, changes, timeline
-from rugwijzer.diary.model import Entry, Episode
+from rugwijzer.diary.model import Entry, Episode, NewEntry
 from rugwijzer.diary.rules import load_rules
+from rugwijzer.diary.service import DiaryService
 from rugwijzer.knowledge import load_flow
+from rugwijzer.storage import Database
 
 RULES = load_rules()
 
@@ -99,6 +102,22 @@ def test_what_changed_names_new_and_cleared_flags_levels_and_milestones() -> Non
     assert diff["level_changes"] == [{"id": "b", "level": "routine", "title": "B", "level_before": "soon"}]
     assert [m["id"] for m in diff["milestones_reached"]] == ["m2"]
     assert not changes(after, after).anything
+
+
+def test_an_emergency_or_urgent_advice_has_no_milestones_and_the_follow_up_copes(tmp_path: Path) -> None:
+    """v2: an emergency or urgent answer has ``milestones: []``: nothing is "reached" going there, and
+    coming back to calm advice shows the milestones passed meanwhile (they were never shown)."""
+    service = DiaryService(Database(f"sqlite:///{tmp_path / 'd.sqlite3'}"))
+    service.start(day(0), baseline(), day(0), "en")
+    calm = service.history("en").latest
+    assert calm["milestones"] and calm["expectations"]
+    urgent = service.add(NewEntry(day(8), 5, alarm_answers={**all_clear(), "fever": True}), day(8), "en")
+    assert urgent.answer["urgency"] == "urgent" and urgent.answer["milestones"] == []
+    assert urgent.changes is not None and urgent.changes.milestones_reached == ()
+    better = service.add(NewEntry(day(9), 4, alarm_answers={**all_clear(), "fever": False}), day(9), "en")
+    assert better.answer["milestones"] and better.changes is not None
+    assert [m["id"] for m in better.changes.milestones_reached] == ["one_week"]
+    service.db.dispose()
 
 
 def test_the_rules_file_names_its_source_and_asks_every_alarm_question() -> None:

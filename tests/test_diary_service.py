@@ -206,3 +206,22 @@ def test_a_yes_that_brings_a_follow_up_question_asks_it_before_storing(service: 
     assert caught.value.missing == ["faint_or_clammy"]
     outcome = service.add(NewEntry(day(7), 5, alarm_answers={**answers, "faint_or_clammy": False}), day(7), "en")
     assert outcome.answer["urgency"] == "urgent"
+
+
+def test_answers_written_down_at_the_onset_come_before_later_entries(service: DiaryService) -> None:
+    """Issue 9 §4: a start from earlier answers is dated when they were true, not when typed in."""
+    outcome = service.start(day(0), baseline(pain_score=7), day(20), "en", started_on=day(0))
+    assert isinstance(outcome, Outcome)
+    assert outcome.episode.started_on == day(0) and outcome.step.day == 0
+    service.add(NewEntry(day(5), 6, alarm_answers=all_clear()), day(20))
+    steps = service.history("en").steps
+    assert [(s.on, s.pain) for s in steps] == [(day(0), 7), (day(5), 6)]
+    assert steps[0].entry is None  # the start first
+
+
+@pytest.mark.parametrize("when", [-1, 21])
+def test_a_start_day_outside_onset_to_today_is_refused(service: DiaryService, when: int) -> None:
+    with pytest.raises(DiaryInputError) as raised:
+        service.start(day(0), baseline(), day(20), started_on=day(when))
+    assert raised.value.problems[0].field == "started_on"
+    assert service.episodes() == []

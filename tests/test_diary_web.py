@@ -3,6 +3,7 @@ and delete with confirmation."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -15,7 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 import rugwijzer.diary.web as diary_web
-from diary_support import day
+from diary_support import day, log_in
+from rugwijzer.knowledge import load_knowledge
+from rugwijzer.services.assessing import default_assessor
 from rugwijzer.storage import ENV_HOME, ENV_URL
 from rugwijzer.web.app import create_app
 
@@ -53,6 +56,7 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     monkeypatch.setenv(ENV_HOME, str(tmp_path))
     set_today(monkeypatch, day(0))
     with TestClient(create_app(), base_url=LOCAL, client=("127.0.0.1", 50123)) as test_client:
+        log_in(test_client)
         yield test_client
 
 
@@ -70,6 +74,22 @@ CHOICES = {"age": "40", "sex": "male", "radiation": "none", "pain_trend": "stabl
            "wants_startback": "false"}
 
 
+def choose(name: str, values: list[str], wanted: dict[str, bool]) -> str | list[str]:
+    """The answer to one question by field name: a yes/no question, a choice, or a checklist
+    ("which of these apply?", whose values are field names and "none")."""
+    if name in wanted:
+        return "true" if wanted[name] else "false"
+    if "none" in values and set(values) - {"none"} <= set(load_flow_fields()):  # a checklist
+        return [v for v in values if wanted.get(v)] or ["none"]
+    return CHOICES.get(name, "false" if "false" in values else "none" if "none" in values else values[0])
+
+
+def load_flow_fields() -> list[str]:
+    from rugwijzer.core.intake import Intake
+
+    return list(Intake.model_fields)
+
+
 def start_diary(client: TestClient, onset: date, lang: str = "en") -> str:
     page = client.get(f"/diary?lang={lang}")
     response = client.post("/diary/start", data={"token": token(page.text), "lang": lang, "region": "be",
@@ -82,7 +102,7 @@ def start_diary(client: TestClient, onset: date, lang: str = "en") -> str:
         data: dict[str, Any] = {k: v[-1] for k, v in form.hidden.items()}
         for name, values in form.radios.items():
             if name != "risk_factors":
-                data[name] = CHOICES.get(name, "false" if "false" in values else values[0])
+                data[name] = choose(name, values, {})
         for control in form.controls:
             if control.get("type") == "text":
                 data[control["name"]] = CHOICES.get(control["name"], "")
@@ -157,6 +177,61 @@ def test_an_emergency_answer_shows_the_emergency_at_once(client: TestClient,
     assert page.text.index("urgency-emergency") < page.text.index("Add an entry")
 
 
+PAINKILLER_WORDS = ("paracetamol", "paracétamol", "ibuprofen", "ibuprofène")
+
+
+def calm_texts(lang: str) -> list[str]:
+    """Texts only a calmer result shows: what to expect and the milestones."""
+    explainer = default_assessor().explainer(lang)  # type: ignore[arg-type]
+    return [*explainer.prognosis, *explainer.milestones.values()]
+
+
+def plain(html_text: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", html_text)))
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_after_an_emergency_entry_the_diary_shows_no_self_care_milestones_or_safety_net(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    start_diary(client, day(0))
+    set_today(monkeypatch, day(8))
+    add_entry(client, day(8), 5, bladder_problems="true", fever="true")
+    page = client.get(f"/diary?lang={lang}").text
+    advice = page[page.index('id="advice"'):page.index("</section>", page.index('id="advice"'))]
+    assert 'href="tel:112"' in advice and "112" in plain(advice)
+    text = plain(page).lower()
+    assert not [w for w in PAINKILLER_WORDS if w in text]
+    assert not [t for t in calm_texts(lang) if t.lower() in text]
+    assert 'id="milestones-title"' not in page and 'id="safety-title"' not in page
+    fever = next(f for f in load_knowledge().flags if f.id == "fever").title
+    also_tell = page[page.index('id="also-tell-title"'):]
+    assert getattr(fever, lang) in html.unescape(also_tell)  # a lower flag: "also tell the doctor"
+
+
+def test_after_an_urgent_entry_the_diary_shows_the_112_tier_and_no_milestones(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    start_diary(client, day(0))
+    set_today(monkeypatch, day(8))
+    add_entry(client, day(8), 5, fever="true")
+    page = client.get("/diary?lang=nl").text
+    assert "urgency-urgent" in page and 'id="milestones-title"' not in page
+    tiers = [t["heading"] for t in default_assessor().explainer("nl").safety_tiers]
+    safety = html.unescape(page[page.index('id="safety-title"'):])
+    assert tiers[0] in safety and tiers[1] not in safety and tiers[2] not in safety
+    assert not [t for t in calm_texts("nl") if t in html.unescape(page)]
+
+
+def test_a_calm_diary_shows_its_milestones_and_the_three_tiers(client: TestClient) -> None:
+    page = start_diary(client, day(0))
+    assert 'id="milestones-title"' in page
+    explainer = default_assessor().explainer("en")
+    assert explainer.milestones["three_weeks"] in html.unescape(page)
+    safety = html.unescape(page[page.index('id="safety-title"'):])
+    assert all(t["heading"] in safety for t in explainer.safety_tiers)
+    advice = page[page.index('id="advice"'):page.index("</section>", page.index('id="advice"'))]
+    assert "tel:" not in advice  # 112 is in the safety net, not in a calm headline
+
+
 def test_an_emergency_in_the_self_check_stops_it_and_stores_nothing(client: TestClient) -> None:
     page = client.get("/diary?lang=en")
     response = client.post("/diary/start", data={"token": token(page.text), "lang": "en", "region": "be",
@@ -165,8 +240,7 @@ def test_an_emergency_in_the_self_check_stops_it_and_stores_nothing(client: Test
         form = Form(response.text)
         data: dict[str, Any] = {k: v[-1] for k, v in form.hidden.items()}
         for name, values in form.radios.items():
-            data[name] = "true" if name == "bladder_problems" else CHOICES.get(
-                name, "false" if "false" in values else values[0])
+            data[name] = choose(name, values, {"bladder_problems": True})
         for control in form.controls:
             if control.get("type") == "text":
                 data[control["name"]] = CHOICES.get(control["name"], "")
@@ -174,6 +248,11 @@ def test_an_emergency_in_the_self_check_stops_it_and_stores_nothing(client: Test
         if "urgency-emergency" in response.text:
             break
     assert "urgency-emergency" in response.text and "was not started" in response.text
+    main = response.text[response.text.index("<main"):]
+    first_paragraph = re.search(r"<p[^>]*>(.*?)</p>", main, re.S)
+    assert first_paragraph is not None and "112" in first_paragraph.group(1)
+    assert main.index("<h1") < main.index("<p")
+    assert not [w for w in PAINKILLER_WORDS if w in plain(main).lower()]
     assert "Start a diary for this episode" in client.get("/diary?lang=en").text
 
 
@@ -304,3 +383,139 @@ def test_a_long_diary_pdf_shows_its_progress_then_a_link(client: TestClient, mon
     pdf = client.get(link.group(1))
     assert pdf.content.startswith(b"%PDF-") and "attachment" in pdf.headers["content-disposition"]
     assert client.get(link.group(1)).status_code == 404  # one download: then it is gone from memory
+
+
+# ---- issue 9 §4: an entry that needs the alarm questions does not look saved --------------------
+
+def test_an_entry_waiting_for_the_alarm_questions_says_not_saved_and_opens_at_them(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    start_diary(client, day(0))
+    set_today(monkeypatch, day(1))
+    page = client.get("/diary?lang=en").text
+    assert 'action="/diary/entries#entry-check"' in page  # the answer opens at what needs doing
+    first = add_entry(client, day(1), 8)
+    text = first.text
+    assert "<title>Not saved yet – " in text
+    top = text.index("Not saved yet: answer these questions first.")
+    assert top < text.index('id="advice"')  # at the top of the page, before the advice
+    assert 'href="#entry-check"' in text
+    section = re.search(r'<section class="alarm-check not-saved"[^>]*>', text)
+    assert section and 'id="entry-check"' in section.group(0) and "autofocus" in section.group(0)
+    assert text.count('id="entry-check"') == 1
+    assert "Entry saved" not in text and "callout-ok" not in text
+    assert client.get("/diary/export/json").json()["episodes"][0]["entries"] == []  # indeed not saved
+
+
+def test_with_errors_the_page_opens_at_the_error_summary(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    start_diary(client, day(0))
+    set_today(monkeypatch, day(1))
+    form = Form(add_entry(client, day(1), 8).text)
+    unanswered = client.post("/diary/entries", data={**{k: v for k, v in form.hidden.items()},
+                                                      "entry_date": day(1).isoformat(), "pain_score": "8"})
+    assert unanswered.status_code == 400
+    summary = re.search(r'<div class="error-summary"[^>]*>', unanswered.text)
+    assert summary and 'id="entry-check"' in summary.group(0)
+    assert unanswered.text.count('id="entry-check"') == 1
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+def test_the_not_saved_message_is_translated(client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    start_diary(client, day(0), lang)
+    set_today(monkeypatch, day(1))
+    page = client.get(f"/diary?lang={lang}")
+    data = {"token": token(page.text), "lang": lang, "region": "be", "entry_date": day(1).isoformat(),
+            "pain_score": "8"}
+    text = client.post("/diary/entries", data=data).text
+    wanted = {"nl": "Nog niet bewaard: beantwoord eerst deze vragen.",
+              "fr": "Pas encore enregistré : répondez d'abord à ces questions."}[lang]
+    assert html.unescape(text).count(wanted) == 2  # at the top, and as the questions' heading
+
+
+# ---- issue 9 §4: "keep a diary" from the self-check's result ----------------------------------
+
+SELF_CHECK = {"age": 35, "duration_days": 3, "pain_score": 4, "pain_trend": "stable", "sex": "male",
+              "radiation": "none", "leg_weakness": "none", "numbness_tingling": "none", "trauma": "none"}
+
+
+def finished_answers(wanted: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A finished self-check (the flow's answers): ``SELF_CHECK``, ``wanted``, "no" to the rest."""
+    from rugwijzer.knowledge import load_flow
+
+    flow, answers, chosen = load_flow(), {}, {**SELF_CHECK, **(wanted or {})}
+    for screen in flow.screens:
+        for question in flow.active_questions(screen, answers):
+            if question.kind == "checklist":
+                answers[question.field] = [i.field for i in question.items if chosen.get(i.field) is True] or ["none"]
+            elif question.field in chosen:
+                answers[question.field] = chosen[question.field]
+            elif question.kind == "multi":
+                answers[question.field] = []
+            else:
+                options = [o.value for o in question.options]
+                answers[question.field] = False if False in options else "none" if "none" in options else options[0]
+    return answers
+
+
+def self_check_result(client: TestClient, lang: str = "en", wanted: dict[str, Any] | None = None) -> str:
+    """The self-check's result page for a finished set of answers, as its own forms post it."""
+    answers = finished_answers(wanted)
+    response = client.post("/check", data={"view": "result", "lang": lang, "region": "be",
+                                           "answers": json.dumps(answers)})
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def keep_form(result: str) -> dict[str, str]:
+    form = result[result.index('action="/diary/from-check"'):]
+    form = form[:form.index("</form>")]
+    return {k: v[-1] for k, v in Form(form).hidden.items()}
+
+
+def test_keep_a_diary_from_the_result_starts_it_with_the_same_answers(client: TestClient) -> None:
+    result = self_check_result(client)
+    data = keep_form(result)
+    answers = json.loads(data["answers"])
+    confirm = client.post("/diary/from-check", data=data)
+    assert confirm.status_code == 200, confirm.text
+    assert "Keep a diary with these answers" in confirm.text
+    onset = re.search(r'name="onset" value="([0-9-]+)"', confirm.text)
+    assert onset is not None
+    assert date.fromisoformat(onset.group(1)) == day(0) - diary_web.timedelta(days=answers["duration_days"])
+    form = Form(confirm.text)
+    started = client.post("/diary/start", data={**{k: v[-1] for k, v in form.hidden.items()},
+                                                "onset": onset.group(1)}, follow_redirects=True)
+    assert started.status_code == 200 and "The diary has started" in started.text  # no second self-check
+    baseline = client.get("/diary/export/json").json()["episodes"][0]["answers"]
+    assert baseline["age"] == SELF_CHECK["age"] and baseline["duration_days"] == answers["duration_days"]
+
+
+def test_keep_a_diary_when_one_is_open_says_what_to_do(client: TestClient) -> None:
+    start_diary(client, day(0))
+    confirm = client.post("/diary/from-check", data=keep_form(self_check_result(client)))
+    assert "already open" in confirm.text and 'action="/diary/start"' not in confirm.text
+
+
+def test_keep_a_diary_before_logging_in_keeps_the_answers_through_the_key(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from rugwijzer.diary import auth
+
+    monkeypatch.delenv(ENV_URL, raising=False)
+    monkeypatch.setenv(ENV_HOME, str(tmp_path))
+    set_today(monkeypatch, day(0))
+    with TestClient(create_app(), base_url=LOCAL, client=("127.0.0.1", 50123)) as guest:
+        data = keep_form(self_check_result(guest))
+        page = guest.post("/diary/from-check", data=data)
+        assert page.status_code == 401 and str(auth.key_path()) in page.text
+        assert Form(page.text).hidden["answers"] == [data["answers"]]  # kept in the page
+        assert "token" not in Form(page.text).hidden  # nothing of the owner's on a guest page
+        wrong = guest.post("/diary/from-check", data={**data, "key": "not the key"})
+        assert wrong.status_code == 401 and 'aria-invalid="true"' in wrong.text
+        right = guest.post("/diary/from-check", data={**data, "key": auth.owner_key()})
+        assert right.status_code == 200 and "Keep a diary with these answers" in right.text
+        assert guest.get("/diary?lang=en").status_code == 200  # logged in from now on
+
+
+def test_the_result_offers_no_diary_for_an_emergency(client: TestClient) -> None:
+    result = self_check_result(client, wanted={"bladder_problems": True, "saddle_numbness": True})
+    assert "urgency-emergency" in result
+    assert "/diary/from-check" not in result

@@ -85,7 +85,7 @@ def test_the_bundle_says_what_the_engine_says(client: TestClient, data: dict[str
     answer = default_assessor().assess(data, None, "en", "be")
     assert set(flag_predictions(risk)) == {f["id"] for f in answer["flags"]}
     assert risk["status"] == "final"
-    assert [codes(a["detail"]["code"], "plan")[0] for a in plan.get("activity", [])
+    assert [code for a in plan.get("activity", []) for code in codes(a["detail"]["code"], "plan")
             if not a["detail"].get("doNotPerform")] == [p["id"] for p in answer["plan"]]
 
 
@@ -125,6 +125,101 @@ def test_the_care_plan_has_the_plan_and_what_to_avoid(client: TestClient) -> Non
     assert limit_bed_rest["description"].endswith(next(p["emphasis_text"] for p in answer["plan"]
                                                        if p["id"] == "limit_bed_rest"))
     assert plan["intent"] == "proposal" and plan["supportingInfo"]
+
+
+def activities(plan: dict[str, Any], kind: str) -> list[tuple[str, bool]]:
+    """(code, doNotPerform) of the CarePlan's activities of one kind."""
+    return [(code, bool(a["detail"].get("doNotPerform"))) for a in plan.get("activity", [])
+            for code in codes(a["detail"]["code"], kind)]
+
+
+def note_texts(resource: dict[str, Any]) -> str:
+    return " ".join(note["text"] for note in resource.get("note", []))
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_an_emergency_care_plan_has_no_self_care_at_all(client: TestClient, lang: str) -> None:
+    data = intake(bladder_problems=True, radiation="below_knee", pain_score=8, age=60)
+    risk, plan = resources(assess(client, response_for(data), query=f"?lang={lang}").json())
+    answer = default_assessor().assess(data, None, lang, "be")
+    assert "activity" not in plan  # no medication, plan, avoid list
+    notes = note_texts(plan)
+    assert notes == answer["disclaimer"]  # no prognosis, milestones or safety net: it is the top tier
+    for word in ("paracetamol", "ibuprofen", "paracétamol", "ibuprofène"):
+        assert word not in json.dumps(plan, ensure_ascii=False).lower()
+    assert risk["mitigation"] == answer["action"]["action"]
+    assert answer["action"]["where"] in plan["description"]
+    also = flag_predictions(risk)["age_under_20_or_over_55"]
+    assert also["rationale"].startswith(answer["also_tell_heading"])
+
+
+def test_an_urgent_care_plan_has_paracetamol_only(client: TestClient) -> None:
+    _, plan = resources(assess(client, response_for(intake(fever=True))).json())
+    answer = default_assessor().assess(intake(fever=True), None, "en", "be")
+    assert activities(plan, "plan") == [] and activities(plan, "avoid") == []
+    assert activities(plan, "medication") == [("paracetamol", False), ("nsaid", True)]
+    nsaid = next(a["detail"] for a in plan["activity"] if codes(a["detail"]["code"], "medication") == ["nsaid"])
+    assert "until the doctor has seen you today" in nsaid["description"]
+    tiers = [tier["heading"] for tier in answer["safety_net"]]
+    assert len(tiers) == 1 and "112" in tiers[0]
+    assert tiers[0] in note_texts(plan)
+    assert not any(line in note_texts(plan) for line in default_assessor().explainer("en", "be").prognosis)
+
+
+def test_a_routine_care_plan_has_painkillers_what_to_expect_and_the_three_tiers(client: TestClient) -> None:
+    data = intake(radiation="below_knee")
+    _, plan = resources(assess(client, response_for(data)).json())
+    answer = default_assessor().assess(data, None, "en", "be")
+    assert activities(plan, "medication") == [("paracetamol", False), ("nsaid", False)]
+    notes = note_texts(plan)
+    assert all(tier["heading"] in notes for tier in answer["safety_net"]) and len(answer["safety_net"]) == 3
+    assert all(line in notes for line in answer["prognosis"]) and answer["prognosis"]
+
+
+def test_an_nsaid_caution_makes_it_a_do_not_perform(client: TestClient) -> None:
+    _, plan = resources(assess(client, response_for(intake(blood_thinners=True))).json())
+    assert ("nsaid", True) in activities(plan, "medication")
+
+
+def test_an_aneurysm_means_call_112_and_do_not_travel(client: TestClient) -> None:
+    data = intake(age=68, sudden_severe_constant_pain=True, faint_or_clammy=True)
+    risk, plan = resources(assess(client, response_for(data)).json())
+    answer = default_assessor().assess(data, None, "en", "be")
+    assert answer["action"]["destination"] == "call_112"
+    assert risk["mitigation"] == answer["action"]["action"] and "112" in risk["mitigation"]
+    assert "emergency department" not in risk["mitigation"] + plan["description"]
+    assert "activity" not in plan
+
+
+def test_an_invalid_response_that_shows_an_emergency_says_so_first(client: TestClient) -> None:
+    body = response_for({k: v for k, v in intake(bladder_problems=True).items() if k != "fever"})
+    body["item"].append({"linkId": "extra", "item": [{"linkId": "fever", "answer": [{"valueString": "yes"}]}]})
+    response = assess(client, body)
+    assert response.status_code == 422
+    issues = response.json()["issue"]
+    first = issues[0]
+    assert first["severity"] == "information"
+    assert codes(first["details"], "urgency") == ["emergency"]
+    assert "cauda_equina_bladder" in first["diagnostics"] and "112" in first["details"]["text"]
+    assert [i["severity"] for i in issues[1:]] == ["error"] and "fever" in issues[1]["details"]["text"]
+    assert "fever" in outcome_texts(response)
+
+
+def test_an_impossible_response_that_shows_an_emergency_says_so_first(client: TestClient) -> None:
+    body = response_for(intake(age=1, duration_days=5000, bowel_incontinence=True))  # longer than the life
+    response = assess(client, body, query="?lang=fr")
+    assert response.status_code == 422
+    first, *rest = response.json()["issue"]
+    assert first["severity"] == "information" and "112" in first["details"]["text"]
+    assert "cauda_equina_bowel" in first["diagnostics"]
+    assert any("duration_days" in issue["details"]["text"] for issue in rest)
+
+
+def test_an_invalid_response_without_an_emergency_has_no_emergency_issue(client: TestClient) -> None:
+    body = response_for({k: v for k, v in intake(unexplained_weight_loss=True).items() if k != "fever"})
+    body["item"].append({"linkId": "extra", "item": [{"linkId": "fever", "answer": [{"valueString": "yes"}]}]})
+    issues = assess(client, body).json()["issue"]
+    assert {i["severity"] for i in issues} == {"error"}
 
 
 def test_the_subject_the_response_id_and_the_authored_date_are_used(client: TestClient) -> None:
@@ -246,7 +341,7 @@ def test_a_response_entered_in_error_is_refused(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(("body", "where"), [
-    (b"{not json", "intake"),
+    (b"{not json", "resource"),
     (b'{"resourceType": "QuestionnaireResponse", "status": "completed", "status": "amended"}', "status"),
     ({"resourceType": "Patient"}, "resourceType"),
     ({"resourceType": "QuestionnaireResponse", "status": "completed", "item": [{"answer": []}]}, "linkId"),
@@ -283,3 +378,35 @@ def test_the_questionnaire_route_serves_the_chosen_language(client: TestClient) 
 def test_any_intake_survives_the_trip_through_a_questionnaire_response(data: dict[str, Any]) -> None:
     mapped = intake_from_response(questionnaire_response(data))
     assert Intake.model_validate(mapped.intake) == Intake.model_validate(data)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=intakes())
+def test_no_emergency_or_urgent_bundle_or_card_has_self_care_text(data: dict[str, Any]) -> None:
+    """Property (issue 8): an emergency Bundle has no activity and no note but the disclaimer, and its
+    CDS card no medication text; an urgent one has paracetamol and a do-not-perform NSAID only, and
+    neither has prognosis or milestone text."""
+    from rugwijzer.cds.cards import assessment_card
+    from rugwijzer.fhir.results import assessment_bundle
+
+    assessor = default_assessor()
+    answer = assessor.assess(data, None, "en", "be")
+    if answer["urgency"] not in ("emergency", "urgent"):
+        return
+    risk, plan = resources(assessment_bundle(answer))
+    links = [{"label": "rules", "url": "http://example.org/rules", "type": "absolute"}]
+    labels = {"reasons": "Reasons", "causes": "Causes", "partial": "Partial", "incomplete": "Incomplete",
+              "invalid_emergency": "Invalid", **{f"level.{x}": x for x in ("emergency", "urgent", "soon", "routine")}}
+    card = assessment_card(answer, links, labels)
+    explainer = assessor.explainer("en", "be")
+    text = json.dumps([plan, risk, card])
+    for line in [*explainer.prognosis, *explainer.milestones.values(), explainer.medication["second_choice"]]:
+        assert json.dumps(line)[1:-1] not in text
+    assert card["indicator"] == "critical"
+    if answer["urgency"] == "emergency":
+        assert "activity" not in plan and note_texts(plan) == answer["disclaimer"]
+        for line in explainer.medication.values():
+            assert json.dumps(line)[1:-1] not in text
+    else:
+        assert activities(plan, "medication") == [("paracetamol", False), ("nsaid", True)]
+        assert activities(plan, "plan") == [] and activities(plan, "avoid") == []

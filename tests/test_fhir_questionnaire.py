@@ -113,11 +113,26 @@ def test_start_back_items_carry_the_keele_notice() -> None:
 
 def test_help_texts_are_help_buttons(flow: Flow) -> None:
     items = items_of(intake_questionnaire("en"))
-    for _, question in flow.questions():
+    for _, question in [*flow.questions(), *flow.fields()]:  # checklists and their items too
         if question.help:
             help_item = items[f"{question.field}.help"]
             assert help_item["type"] == "display"
             assert help_item["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "help"
+
+
+def test_a_checklist_is_a_group_of_required_yes_no_items(flow: Flow) -> None:
+    """Issue 9: "which of these apply?" becomes boolean items in a group; each is answered, so an
+    unanswered item is never read as "no"."""
+    items = items_of(intake_questionnaire("nl"))
+    checklists = [q for _, q in flow.questions() if q.kind == "checklist"]
+    assert checklists
+    for question in checklists:
+        group = items[question.field]
+        assert group["type"] == "group" and group["text"] == question.label.nl  # type: ignore[union-attr]
+        answers = [i for i in group["item"] if i["type"] != "display"]
+        assert [i["linkId"] for i in answers] == [i.field for i in question.items]
+        assert all(i["type"] == "boolean" and i["required"] for i in answers)
+    assert "bladder_problems" in [i["linkId"] for i in items["alarm_signs"]["item"]]
 
 
 # ---- enableWhen ---------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from rugwijzer.knowledge import load_flow, load_knowledge, read_questions
 from rugwijzer.services.assessing import Assessor
 from support import TODAY
 
-PREGNANCY_SCREENS = {"pregnancy", "pregnancy_more"}
+PREGNANCY_FIELDS = {"is_pregnant", "pregnancy_warning_signs", "pregnancy_weeks"}
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +47,8 @@ def benign(question: Question) -> AnswerValue:
     values = [o.value for o in question.options]
     if question.kind == "multi":
         return []
+    if question.kind == "checklist":
+        return ["none"]
     if question.kind in ("integer", "duration"):
         return 3
     return False if False in values else values[0]
@@ -57,6 +59,12 @@ def draw_answer(data: st.DataObject, question: Question, answers: dict[str, Any]
     if question.kind == "multi":
         picked = data.draw(st.lists(st.sampled_from([o.value for o in question.options]), unique=True))
         return [o.value for o in question.options if o.value in picked]
+    if question.kind == "checklist":
+        if data.draw(st.integers(0, 99)) >= risk:
+            return ["none"]
+        items = [i.field for i in question.items]
+        picked = data.draw(st.lists(st.sampled_from(items), unique=True, min_size=1))
+        return [f for f in items if f in picked]
     if question.kind in ("integer", "duration"):
         low, high = question.min or 0, question.max or 0
         if question.field == "duration_days":  # never longer than the person's life (contract §1)
@@ -69,7 +77,7 @@ def draw_answer(data: st.DataObject, question: Question, answers: dict[str, Any]
 
 def form_for(question: Question, value: AnswerValue) -> dict[str, list[str]]:
     """The form strings a browser would send for this answer."""
-    if question.kind == "multi":
+    if question.kind in ("multi", "checklist"):
         assert isinstance(value, list)
         return {question.field: [token(v) for v in value]}
     if question.kind == "duration":
@@ -95,12 +103,14 @@ def walk(flow: Flow, assessor: Assessor, data: st.DataObject, risk: int,
     screen = flow.next_screen({})
     while screen is not None:
         form: dict[str, list[str]] = {}
+        drawn = dict(path.answers)  # with this screen's answers so far (age before duration)
         for question in flow.active_questions(screen, path.answers):
             value = (fixed or {}).get(question.field, None)
             if fixed is None or question.field not in fixed:
-                value = draw_answer(data, question, path.answers, risk)
+                value = draw_answer(data, question, drawn, risk)
+            drawn[question.field] = value
             form.update(form_for(question, value))
-            path.asked.append(question.field)
+            path.asked.extend(q.field for q in question.items or [question])
         step = submit(flow, assessor.engine, screen, form, path.answers, TODAY)
         assert not step.errors, f"{screen.id}: {step.errors}"
         path.answers = step.answers
@@ -148,25 +158,30 @@ def test_no_path_skips_an_alarm_question_unless_an_emergency_stopped_it(
     path = walk(flow, assessor, data, risk)
     if path.emergency is not None:
         return
-    alarm = [q for _, q in flow.questions() if q.alarm]
+    alarm = [q for _, q in flow.fields() if q.alarm]
     skipped = [q for q in alarm if q.field not in path.asked]
-    unconditional = [q for s, q in flow.questions() if q.alarm and s.ask_when is None and q.ask_when is None]
+    unconditional = [q for s, q in flow.fields() if q.alarm and s.ask_when is None and q.ask_when is None
+                     and (flow.checklist_of(q.field) is None or flow.checklist_of(q.field).ask_when is None)]  # type: ignore[union-attr]
     assert all(q.field in path.asked for q in unconditional)
     intake = flow.to_intake(path.answers)
     before = fired(assessor, intake)
     for question in skipped:
-        owner = next(s for s, q in flow.questions() if q is question)
-        if owner.id in PREGNANCY_SCREENS:
+        if question.field in PREGNANCY_FIELDS:
             # Skipped only when a pregnancy is not possible: not for women, other, or unsaid.
             age, sex = path.answers["age"], path.answers["sex"]
             assert sex == "male" or not 10 <= int(str(age)) <= 60 or "is_pregnant" in path.asked
+            continue
+        if question.field == "neuro_signs_in_different_legs":
+            # Skipped only when weakness and numbness are not both in one leg: then "in different
+            # legs" cannot be true (it needs a weak leg and a numb leg).
+            assert (path.answers["leg_weakness"], path.answers["numbness_tingling"]) != ("one_leg", "one_leg")
             continue
         # A skipped alarm question must not matter: no other answer would change the flags.
         for value in alternatives(question):
             assert fired(assessor, {**intake, question.field: value}) == before, (question.field, value)
     # All skipped yes/no alarm questions "yes" at once (e.g. two of the four stiffness signs).
     flipped = {q.field: True for q in skipped if q.kind == "boolean"
-               and next(s for s, x in flow.questions() if x is q).id not in PREGNANCY_SCREENS}
+               and q.field not in {*PREGNANCY_FIELDS, "neuro_signs_in_different_legs"}}
     assert fired(assessor, {**intake, **flipped}) == before
 
 
@@ -212,7 +227,7 @@ def test_the_emergency_stop_comes_with_the_first_emergency_answer(
 def emergency_answers(flow: Flow, assessor: Assessor) -> list[tuple[str, AnswerValue]]:
     """Answers that are an emergency by themselves, according to the engine (not a second list)."""
     found = []
-    for _, question in flow.questions():
+    for _, question in flow.fields():
         if question.helper or question.kind not in ("boolean", "choice") or "." in question.field:
             continue
         for option in question.options:
@@ -224,8 +239,11 @@ def emergency_answers(flow: Flow, assessor: Assessor) -> list[tuple[str, AnswerV
 def test_the_engine_knows_the_expected_emergency_answers(flow: Flow, assessor: Assessor) -> None:
     found = set(emergency_answers(flow, assessor))
     assert {("bladder_problems", True), ("bowel_incontinence", True), ("saddle_numbness", True),
-            ("leg_weakness", "both_legs"), ("numbness_tingling", "both_legs"), ("trauma", "major"),
-            ("pregnancy_warning_signs", True)} <= found
+            ("leg_weakness", "both_legs"), ("numbness_tingling", "both_legs"),
+            ("neuro_signs_in_different_legs", True), ("pregnancy_warning_signs", True)} <= found
+    # A major accident is an emergency in its first 2 days (v2): duration is on the same screen.
+    assert emergency_stop(assessor.engine, flow, {"trauma": "major", "duration_days": 2}, TODAY)
+    assert not emergency_stop(assessor.engine, flow, {"trauma": "major", "duration_days": 3}, TODAY)
 
 
 @pytest.mark.parametrize("age", [8, 35, 67])
@@ -233,13 +251,17 @@ def test_each_emergency_answer_stops_the_flow_at_once(flow: Flow, assessor: Asse
     for field, value in emergency_answers(flow, assessor):
         answers: dict[str, AnswerValue] = {}
         screen = flow.next_screen(answers)
-        base = {"age": age, "sex": "female" if field.startswith("pregnancy") else "male",
-                "is_pregnant": True, "pregnancy_weeks": 20}
+        base: dict[str, AnswerValue] = {"age": age, "sex": "female" if field.startswith("pregnancy") else "male",
+                                        "is_pregnant": True, "pregnancy_weeks": 20}
+        if field == "neuro_signs_in_different_legs":  # asked only when both are in one leg
+            base.update(leg_weakness="one_leg", numbness_tingling="one_leg")
         stopped_at = None
         while screen is not None:
             form: dict[str, list[str]] = {}
             for question in flow.active_questions(screen, answers):
                 chosen = value if question.field == field else base.get(question.field, benign(question))
+                if question.items and field in {i.field for i in question.items}:
+                    chosen = [field]  # ticked in its checklist
                 if question.kind in ("integer", "duration") and question.field not in base:
                     chosen = 3
                 form.update(form_for(question, chosen))
@@ -253,16 +275,22 @@ def test_each_emergency_answer_stops_the_flow_at_once(flow: Flow, assessor: Asse
         if field.startswith("pregnancy") and not 10 <= age <= 60:
             assert stopped_at is None  # not asked: pregnancy is not possible at this age
             continue
-        assert stopped_at is not None and field in {q.field for q in stopped_at.questions}, (field, age)
+        on_screen = {f.field for q in stopped_at.questions for f in (q, *q.items)} if stopped_at else set()
+        assert field in on_screen, (field, age)
 
 
 # ---- order and skipping ------------------------------------------------------------------------
 
 def test_the_most_urgent_alarm_questions_come_first(flow: Flow) -> None:
-    order = [q.field for _, q in flow.questions()]
+    order = [q.field for _, q in flow.fields()]
+    screen_of_field = {q.field: s.id for s, q in flow.fields()}
     first_alarm = order.index("bladder_problems")
-    assert order[:first_alarm] == ["age", "sex", "radiation", "duration_days", "pain_trend", "first_episode"]
-    for later in ("fever", "cancer_history", "pain_score", "osteoporosis", "risk_factors"):
+    # Age and duration before the alarm signs: the time-window flags fire at once (rules §2).
+    assert order[:first_alarm] == ["age", "sex", "duration_days", "trauma", "radiation"]
+    for sign in ("bladder_problems", "bowel_incontinence", "saddle_numbness", "leg_weakness",
+                 "numbness_tingling", "sudden_severe_constant_pain", "fever", "leg_pain_both_sides"):
+        assert screen_of_field[sign] == "warning_signs", sign  # every emergency sign on screen 2
+    for later in ("cancer_history", "pain_score", "osteoporosis", "risk_factors", "kidney_disease"):
         assert order.index("saddle_numbness") < order.index(later)
         assert order.index("leg_weakness") < order.index(later)
     assert order.index("startback.bothersomeness") == len(order) - 1
@@ -280,14 +308,17 @@ def test_sudden_extreme_pain_is_asked_at_every_age(flow: Flow, age: int) -> None
 ])
 def test_pregnancy_is_asked_when_it_is_possible(flow: Flow, sex: str | None, age: int, asked: bool) -> None:
     answers: dict[str, AnswerValue] = {"sex": sex, "age": age}
-    assert flow.applies(flow.screen("pregnancy"), answers) is asked
-    assert flow.applies(flow.screen("pregnancy_more"), {**answers, "is_pregnant": True}) is asked
-    assert not flow.applies(flow.screen("pregnancy_more"), {**answers, "is_pregnant": False})
+    assert flow.applies(flow.question("is_pregnant"), answers) is asked
+    assert flow.applies(flow.question("pregnancy_weeks"), {**answers, "is_pregnant": True}) is asked
+    assert flow.applies(flow.question("pregnancy_warning_signs"), {**answers, "is_pregnant": True}) is asked
+    assert not flow.applies(flow.question("pregnancy_weeks"), {**answers, "is_pregnant": False})
 
 
 def test_unknown_answers_never_hide_a_question(flow: Flow) -> None:
-    assert flow.applies(flow.screen("pregnancy"), {})
+    assert flow.applies(flow.question("is_pregnant"), {})
     assert flow.applies(flow.question("leg_pain_both_sides"), {})
+    assert flow.applies(flow.question("neuro_signs_in_different_legs"), {})
+    assert flow.applies(flow.screen("follow_up"), {})
 
 
 def test_going_back_and_changing_an_answer_drops_what_no_longer_applies(flow: Flow) -> None:
@@ -324,10 +355,11 @@ def test_startback_screens_carry_the_keele_notice_and_our_paraphrase(flow: Flow)
         i.paraphrase for i in kb.startback.items if i.key == "never_better")
 
 
-def test_a_typical_self_care_path_has_at_most_sixteen_screens(flow: Flow) -> None:
-    answers = {"age": 40, "sex": "male", "radiation": "none", "duration_days": 3,
-               "sudden_severe_constant_pain": False, "wants_startback": False}
-    assert len(flow.active_screens(answers)) <= 16
+def test_a_typical_self_care_path_has_at_most_eight_screens(flow: Flow) -> None:
+    answers: dict[str, AnswerValue] = {
+        "age": 40, "sex": "male", "radiation": "none", "duration_days": 3, "alarm_signs": ["none"],
+        "leg_weakness": "none", "numbness_tingling": "none", "wants_startback": False}
+    assert len(flow.active_screens(answers)) <= 8  # counted screen by screen in test_flow_short.py
 
 
 # ---- form strings ------------------------------------------------------------------------------
@@ -365,9 +397,9 @@ def test_durations_and_lists(flow: Flow) -> None:
 
 
 def test_a_screen_with_a_conflict_is_shown_again(flow: Flow, assessor: Assessor) -> None:
-    form = {"duration_days": ["20"], "duration_days__unit": ["years"], "pain_trend": ["stable"],
-            "first_episode": ["null"]}
-    step = submit(flow, assessor.engine, flow.screen("since_when"), form, {"age": 10}, TODAY)
+    form = {"age": ["10"], "sex": ["male"], "duration_days": ["20"], "duration_days__unit": ["years"],
+            "trauma": ["none"], "radiation": ["none"]}
+    step = submit(flow, assessor.engine, flow.screen("about_you"), form, {}, TODAY)
     assert step.errors["duration_days"].code == "conflict"
     assert step.errors["duration_days"].others == ("age",)
     assert step.next is None and not step.finished
@@ -386,16 +418,20 @@ def screen_of(document: Any, screen_id: str) -> Any:
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda d: screen_of(d, "where")["questions"][0]["options"].pop(), "options must be exactly"),
-    (lambda d: screen_of(d, "cancer")["questions"].pop(), "no question asks ['unexplained_weight_loss']"),
-    (lambda d: screen_of(d, "cancer")["questions"][0].update(field="cancer"), "not an intake field"),
+    (lambda d: screen_of(d, "about_you")["questions"][4]["options"].pop(), "options must be exactly"),
+    (lambda d: screen_of(d, "health")["questions"][0]["items"].pop(1), "no question asks ['unexplained_weight_loss']"),
+    (lambda d: screen_of(d, "health")["questions"][0]["items"][0].update(field="cancer"), "not an intake field"),
     (lambda d: screen_of(d, "about_you")["questions"][1].update(ask_when="fever"), "unknown fact 'fever'"),
-    (lambda d: screen_of(d, "legs")["questions"][2].pop("skip_value"), "needs a valid skip_value"),
+    (lambda d: screen_of(d, "warning_signs")["questions"][3].pop("skip_value"), "needs a valid skip_value"),
     (lambda d: screen_of(d, "about_you")["questions"][0].update(max=150), "min and max"),
-    (lambda d: screen_of(d, "cancer")["questions"][0].update(kind="choice"), "kind must be boolean"),
-    (lambda d: screen_of(d, "cancer")["questions"].append(screen_of(d, "infection")["questions"][0]),
-     "asked twice"),
-    (lambda d: screen_of(d, "cancer")["questions"][0]["label"].pop("fr"), "fr"),
+    (lambda d: screen_of(d, "follow_up")["questions"][1].update(kind="choice"), "kind must be boolean"),
+    (lambda d: screen_of(d, "health")["questions"][0]["items"].append(
+        screen_of(d, "warning_signs")["questions"][0]["items"][0]), "asked twice"),
+    (lambda d: screen_of(d, "health")["questions"][0]["items"][0]["label"].pop("fr"), "fr"),
+    (lambda d: screen_of(d, "health")["questions"][0]["items"][0].update(kind="choice"),
+     "a checklist item is a plain yes/no intake field"),
+    (lambda d: screen_of(d, "health")["questions"][0].update(field="fever"), "a checklist has a name of its own"),
+    (lambda d: d["texts"].pop("none_of_these"), "none_of_these"),
 ])
 def test_a_broken_flow_is_refused_naming_the_entry(change: Any, message: str) -> None:
     with pytest.raises(FlowError, match=None) as info:
@@ -404,20 +440,20 @@ def test_a_broken_flow_is_refused_naming_the_entry(change: Any, message: str) ->
 
 
 def test_every_contract_field_is_asked(flow: Flow) -> None:
-    asked = {q.field for _, q in flow.questions()}
+    asked = {q.field for _, q in flow.fields()}
     assert set(REQUIRED_FIELDS) | (set(OPTIONAL_FIELDS) - {"startback"}) <= asked
     assert {f"startback.{k}" for k in STARTBACK_KEYS} <= asked
 
 
 def test_every_alarm_field_of_the_engine_is_marked(flow: Flow) -> None:
-    alarm = {q.field for _, q in flow.questions() if q.alarm}
+    alarm = {q.field for _, q in flow.fields() if q.alarm}
     assert {"bladder_problems", "saddle_numbness", "sudden_severe_constant_pain", "trauma",
             "fever", "cancer_history", "pregnancy_warning_signs", "leg_pain_both_sides"} <= alarm
     assert "risk_factors" not in alarm and "kidney_disease" not in alarm
 
 
 def test_every_text_is_in_three_languages(flow: Flow) -> None:
-    for screen, question in flow.questions():
+    for screen, question in [*flow.questions(), *flow.fields()]:
         for text in (screen.title, question.label, *(o.label for o in question.options)):
             assert text is not None
             assert all(text[lang].strip() for lang in ("nl", "fr", "en"))

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from rugwijzer.core.knowledge import LANGS, KnowledgeBase, Text
+from rugwijzer.core.explain import Explainer
+from rugwijzer.core.knowledge import LANGS, PLACEHOLDERS, REGIONS, KnowledgeBase, Lang, Region, Text
 from rugwijzer.knowledge import DATA_DIR, SECTIONS, KnowledgeError, build, load_knowledge, read_documents
-from rugwijzer.services.review import review_markdown
+from rugwijzer.services.review import ReviewLang, review_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,11 +80,33 @@ def test_keele_notice_is_there(kb: KnowledgeBase) -> None:
         assert "Keele" in notice and "©" in notice
 
 
+REGION_WORDS = {"emergency_number", "out_of_hours", "out_of_hours_number", "emergency_department", "physio"}
+
+
 def test_placeholders_are_known(kb: KnowledgeBase) -> None:
+    assert PLACEHOLDERS == REGION_WORDS  # a new placeholder needs a word in every region
+    used: set[str] = set()
     for where, text in _texts(kb):
         for lang in LANGS:
             names = {f[1] for f in string.Formatter().parse(text[lang]) if f[1]}
-            assert names <= {"emergency_number", "out_of_hours", "out_of_hours_number"}, where
+            assert names <= REGION_WORDS, where
+            used |= names
+    assert {"emergency_department", "physio"} <= used
+
+
+@pytest.mark.parametrize("region", REGIONS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_region_fills_every_placeholder(kb: KnowledgeBase, lang: Lang, region: Region) -> None:
+    explainer = Explainer(kb, lang, region)
+    for where, text in _texts(kb):
+        filled = explainer.t(text)
+        assert "{" not in filled and "}" not in filled, f"{where}.{lang}"
+    be, nl = (Explainer(kb, lang, r) for r in REGIONS)
+    physio = Text(nl="{physio}", fr="{physio}", en="{physio}")
+    if lang != "en":
+        assert be.t(physio) != nl.t(physio)  # kinesitherapeut / fysiotherapeut
+    department = Text(nl="{emergency_department}", fr="{emergency_department}", en="{emergency_department}")
+    assert "SEH" in nl.t(department) and "SEH" not in be.t(department)
 
 
 def _broken_copy(tmp_path: Path, filename: str, old: str, new: str) -> Path:
@@ -148,8 +171,33 @@ def test_every_section_has_its_file() -> None:
     assert {p.name for p in Path(str(DATA_DIR)).glob("*.yaml")} >= set(SECTIONS.values())
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_generated_docs_are_current(kb: KnowledgeBase, lang: str) -> None:
+@pytest.mark.parametrize("lang", [*LANGS, "all"])
+def test_generated_docs_are_current(kb: KnowledgeBase, lang: ReviewLang) -> None:
     path = ROOT / "docs" / f"knowledge-base.{lang}.md"
     assert path.read_text(encoding="utf-8") == review_markdown(kb, lang) + "\n", (
         f"regenerate with: rugwijzer rules --lang {lang} --format markdown > {path.relative_to(ROOT)}")
+
+
+def test_the_differences_follow_clinical_rules_11(kb: KnowledgeBase) -> None:
+    differences = {d.id: d for d in kb.differences}
+    assert {"first_painkiller", "acupuncture", "age_flag", "prognosis", "children", "duration_classes"} <= set(
+        differences)
+    prognosis = differences["prognosis"].text
+    for lang, figures in {"en": ("4 in 10", "6 in 10", "7 in 10"), "nl": ("4 op 10", "6 op 10", "7 op 10"),
+                          "fr": ("4 personnes sur 10", "6 sur 10", "7 sur 10")}.items():
+        assert all(figure in prognosis[lang] for figure in figures), lang
+        assert "Henschke 2008" in prognosis[lang]
+    assert "PROGNOSIS" in kb.source_keys(differences["prognosis"].source)
+    children = differences["children"]
+    assert "NICE-NG59" in kb.source_keys(children.source) and "SEED" in kb.source_keys(children.source)
+    for lang in LANGS:
+        assert "16" in children.text[lang] and "Rugwijzer" in children.text[lang]
+
+
+def test_the_generated_docs_name_every_flag_and_text(kb: KnowledgeBase) -> None:
+    text = (ROOT / "docs" / "knowledge-base.all.md").read_text(encoding="utf-8")
+    for flag in kb.flags:
+        assert f"| {flag.id} |" in text
+        for lang in LANGS:
+            assert flag.why[lang].split("{")[0] in text  # up to a region word, filled in per region
+    assert "{physio}" not in text and "{emergency_number}" not in text

@@ -33,7 +33,7 @@ from rugwijzer.report.fields import (
     STARTBACK_LABELS,
     VALUE_LABELS,
 )
-from rugwijzer.report.pdf import DOMAIN, check_lang, html_to_pdf
+from rugwijzer.report.pdf import DOMAIN, assessment_context, check_lang, html_to_pdf, render_html
 from rugwijzer.services.assessing import default_assessor
 
 TODAY = date(2026, 11, 25)
@@ -51,6 +51,17 @@ BASE: dict[str, Any] = {
 ALL_AGREE = {key: True for key in STARTBACK_KEYS if key != "bothersomeness"} | {"bothersomeness": "extremely"}
 ALL_OPTIONAL_YES = {name: True for name, info in Intake.model_fields.items()
                     if not info.is_required() and info.annotation is bool}
+# Every answer that changes the painkiller advice (rules §5), but no flag of its own.
+ALL_CAUTIONS = {name: True for name in (
+    "stomach_ulcer_history", "kidney_disease", "heart_failure", "blood_thinners", "nsaid_allergy_or_asthma",
+    "cardiovascular_disease", "bp_or_water_tablets", "ssri_antidepressant", "liver_disease",
+    "heavy_alcohol_use", "body_weight_under_50kg")}
+# The seven fields v2 added to the contract: the answers section names each one.
+V2_FIELDS = ("neuro_signs_in_different_legs", "cardiovascular_disease", "bp_or_water_tablets",
+             "ssri_antidepressant", "liver_disease", "heavy_alcohol_use", "body_weight_under_50kg")
+# Painkiller names in the three languages: none may appear in an emergency report.
+DRUG_NAMES = ("paracetamol", "paracétamol", "ibuprofen", "ibuprofène", "naproxen", "naproxène",
+              "diclofenac", "diclofénac")
 
 CASES: dict[str, dict[str, Any]] = {
     "self_care": {**BASE, "first_episode": False, "risk_factors": ["sedentary_work", "little_exercise"]},
@@ -59,7 +70,17 @@ CASES: dict[str, dict[str, Any]] = {
                            "bothersomeness": "very_much"}},
     # A partial intake that already shows an emergency (contract §4).
     "emergency": {"age": 51, "bladder_problems": True},
-    # Everything at once: many flags, all risk factors, STarT Back, pregnancy.
+    # A complete emergency with lower flags: an urgent (fever) and a soon one (age) to "also tell".
+    "emergency_also": {**BASE, "age": 60, "bladder_problems": True, "fever": True},
+    # Urgent, with a soon flag to "also tell" and an NSAID caution that must not bring NSAID advice.
+    "urgent": {**BASE, "age": 60, "fever": True, "heart_failure": True},
+    # A known aneurysm with fainting: call 112 and do not travel (rules §10).
+    "aneurysm": {**BASE, "age": 70, "known_aortic_aneurysm": True, "faint_or_clammy": True},
+    # Warning signs in pregnancy as the only emergency flag: the maternity unit.
+    "maternity": {**BASE, "age": 31, "sex": "female", "pregnancy_weeks": 30, "pregnancy_warning_signs": True},
+    # A child: the adult advice does not fit (rules §2, §5, §6).
+    "child": {**BASE, "age": 10},
+    # Everything at once: many flags, all risk factors, STarT Back, pregnancy: an emergency.
     "heavy": {**BASE, **ALL_OPTIONAL_YES, "age": 72, "sex": "female", "duration_days": 120, "pain_score": 9,
               "pain_trend": "worsening", "pain_at_rest": True, "night_pain": True, "radiation": "toes",
               "leg_pain_both_sides": True, "numbness_tingling": "both_legs", "leg_weakness": "both_legs",
@@ -67,6 +88,17 @@ CASES: dict[str, dict[str, Any]] = {
               "unexplained_weight_loss": True, "fever": True, "cancer_history": True,
               "sudden_severe_constant_pain": True, "recent_spinal_procedure": True, "first_episode": False,
               "pregnancy_weeks": 30, "risk_factors": list(RISK_FACTORS), "startback": ALL_AGREE},
+    # The longest report that still has every section: many soon flags, every medication caution,
+    # two safety-net tiers, the plan, what to expect and the check-points.
+    "heavy_soon": {**BASE, **ALL_CAUTIONS, "age": 72, "sex": "female", "duration_days": 120, "pain_score": 8,
+                   "pain_trend": "worsening", "pain_at_rest": True, "night_pain": True, "radiation": "toes",
+                   "numbness_tingling": "one_leg", "unexplained_weight_loss": True, "first_episode": False,
+                   "osteoporosis": True, "long_term_steroids": True, "immunosuppressed": True,
+                   "off_work_because_of_pain": True, "risk_factors": list(RISK_FACTORS), "startback": ALL_AGREE},
+    # Three safety-net tiers, the full plan and the not-recommended list, with the caution answers.
+    "heavy_routine": {**BASE, **ALL_CAUTIONS, "age": 45, "duration_days": 30, "pain_score": 6,
+                      "radiation": "below_knee", "first_episode": False, "off_work_because_of_pain": True,
+                      "risk_factors": list(RISK_FACTORS), "startback": ALL_AGREE},
 }
 
 
@@ -85,16 +117,31 @@ def catalogue(lang: str) -> Any:
     return Translations.load(str(LOCALE_DIR), [lang], domain=DOMAIN)
 
 
-class Rendered(dict[tuple[str, str], tuple[dict[str, Any], str, int, bytes]]):
-    """(case, lang) → (answer, PDF text, page count, PDF), each rendered once, when first asked for."""
+Key = tuple[str, ...]  # (case, lang) for region be, or (case, lang, region)
+Report = tuple[dict[str, Any], str, int, bytes]
 
-    def __missing__(self, key: tuple[str, str]) -> tuple[dict[str, Any], str, int, bytes]:
-        case, lang = key
-        answer = default_assessor().assess(CASES[case], TODAY, check_lang(lang), "be")
+
+class Rendered(dict[Key, Report]):
+    """(case, lang[, region]) → (answer, PDF text, page count, PDF), each rendered once, when first
+    asked for."""
+
+    def __missing__(self, key: Key) -> Report:
+        case, lang, region = (*key, "be") if len(key) == 2 else key
+        answer = default_assessor().assess(CASES[case], TODAY, check_lang(lang), region)  # type: ignore[arg-type]
         pdf = render_pdf(answer, CASES[case], lang)
         text, pages = pdf_text(pdf)
         self[key] = (answer, text, pages, pdf)
         return self[key]
+
+
+def html_of(case: str, lang: str, region: str = "be") -> str:
+    """The report's HTML at its normal density, to check which sections are there at all."""
+    answer = default_assessor().assess(CASES[case], TODAY, check_lang(lang), region)  # type: ignore[arg-type]
+    return render_html("assessment.html.j2", assessment_context(answer, CASES[case], lang), lang)
+
+
+def explainer(lang: str, region: str = "be") -> Any:
+    return default_assessor().explainer(check_lang(lang), region)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -106,27 +153,37 @@ def rendered() -> Rendered:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("case", ["self_care", "soon", "emergency"])
+@pytest.mark.parametrize("case", ["self_care", "soon", "urgent", "emergency", "emergency_also"])
 def test_report_shows_what_every_result_shows(rendered: Any, case: str, lang: str) -> None:
     answer, text, pages, pdf = rendered[case, lang]
     assert pdf.startswith(b"%PDF-")
-    assert answer["urgency"] == case
+    assert answer["urgency"] == case.removesuffix("_also")
     assert 1 <= pages <= 2
     assert words(answer["action"]["name"]) in text
     assert words(answer["action"]["action"]) in text
+    assert words(answer["action"]["where"]) in text
     for flag in answer["flags"]:
         assert words(flag["title"]) in text, flag["id"]
         assert words(flag["why"]) in text, flag["id"]
-        assert words(flag["source"]) in text, flag["id"]
+        assert words(flag["source_text"]) in text, flag["id"]  # the sources as a reader knows them
+    assert words("SEED") not in text and words("alarm list") not in text  # no internal keys
+    if any(flag["also_tell"] for flag in answer["flags"]):
+        assert words(answer["also_tell_heading"]) in text
+    else:
+        assert words(answer["also_tell_heading"]) not in text
     assert words(answer["disclaimer"]) in text
     assert answer["knowledge_version"] in text
     assert words("Rugwijzer") in text
-    for line in answer["medication"]["advice"]:
+    for line in (answer["medication"] or {}).get("advice", ()):
         assert words(line) in text
-    for sign in answer["safety_net"]["emergency"]:
-        assert words(sign) in text
+    for tier in answer["safety_net"]:
+        assert words(tier["heading"]) in text, tier["level"]
+        for sign in tier["signs"]:
+            assert words(sign) in text
     for step in answer["plan"]:
         assert words(step["title"]) in text
+    for line in answer["prognosis"]:
+        assert words(line) in text
     if answer["startback"] is not None:
         assert words(answer["startback"]["notice"]) in text
         assert words("Keele") in text
@@ -178,17 +235,183 @@ def test_partial_emergency_is_marked_incomplete(rendered: Any) -> None:
 def test_heavy_case_still_fits_on_two_pages(rendered: Any, lang: str) -> None:
     answer, text, pages, _ = rendered["heavy", lang]
     assert len(answer["flags"]) >= 20 and answer["startback"] is not None
+    assert answer["urgency"] == "emergency" and answer["medication"] is None
     assert pages <= 2
     for flag in answer["flags"]:  # the densest layout still shows every flag and why
         assert words(flag["title"]) in text, flag["id"]
         assert words(flag["why"]) in text, flag["id"]
-    assert len(answer["medication"]["nsaid_cautions"]) >= 5
-    for line in answer["medication"]["advice"]:
-        assert words(line) in text
+    assert words(answer["also_tell_heading"]) in text
+    assert not [name for name in DRUG_NAMES if name in text.lower()]
     assert words(answer["startback"]["notice"]) in text
     assert words(answer["disclaimer"]) in text
     _ = catalogue(lang).gettext
     assert words(_("weak trunk muscles")) in text  # the last risk factor
+    for name in V2_FIELDS:  # every answer is named, the seven v2 fields too
+        assert words(_(FIELD_LABELS[name])) in text, name
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("case", ["heavy_soon", "heavy_routine"])
+def test_heavy_case_with_every_section_still_fits_on_two_pages(rendered: Any, case: str, lang: str) -> None:
+    """The medication cautions, the safety net, what to expect and the disclaimer are never dropped
+    to fit."""
+    answer, text, pages, _ = rendered[case, lang]
+    assert answer["urgency"] == case.removeprefix("heavy_")
+    assert len(answer["medication"]["nsaid_cautions"]) >= 8
+    assert len(answer["medication"]["paracetamol_cautions"]) == 3
+    assert answer["medication"]["paracetamol"] == "reduced_dose" and answer["medication"]["nsaid"] == "avoid"
+    assert pages <= 2
+    for flag in answer["flags"]:
+        assert words(flag["title"]) in text, flag["id"]
+        assert words(flag["why"]) in text, flag["id"]
+    for line in answer["medication"]["advice"]:
+        assert words(line) in text
+    assert len(answer["safety_net"]) == (2 if case == "heavy_soon" else 3)
+    for tier in answer["safety_net"]:
+        assert words(tier["heading"]) in text
+        for sign in tier["signs"]:
+            assert words(sign) in text
+    for step in answer["plan"]:
+        assert words(step["title"]) in text
+    assert answer["prognosis"]
+    for line in answer["prognosis"]:  # what to expect is kept in the densest layout too
+        assert words(line) in text
+    assert words(answer["startback"]["notice"]) in text
+    assert words(answer["disclaimer"]) in text
+    _ = catalogue(lang).gettext
+    for name in V2_FIELDS[1:]:  # the caution answers, by name
+        assert words(_(FIELD_LABELS[name])) in text, name
+
+
+# --- what each urgency leaves out (clinical-rules §10) ---------------------------------------------------
+
+
+def self_care_texts(lang: str, region: str = "be") -> list[str]:
+    """Every text of the knowledge base that belongs to self-care: painkiller advice, the plan, what
+    not to do, tips, what to expect, the check-points and the safety net. (Not the short reasons
+    after "because:", such as "you are pregnant": an emergency may say that for another reason.)"""
+    ex = explainer(lang, region)
+    return [*ex.medication.values(), *ex.flag_medication_notes.values(),
+            *(step["title"] for step in ex.plan.values()), *(step["text"] for step in ex.plan.values()),
+            *(item["name"] for item in ex.avoid.values()), *(tip["text"] for tip in ex.tips.values()),
+            *ex.prognosis, *ex.milestones.values(),
+            *(tier["heading"] for tier in ex.safety_tiers), *(s for t in ex.safety_tiers for s in t["signs"]),
+            *(episode["text"] for episode in ex.episodes.values()),
+            *(stratum["care"] for stratum in ex.strata.values())]
+
+
+SELF_CARE_SECTIONS = ('class="plan"', 'class="medication"', 'class="safety-net', 'class="expect"',
+                      'class="milestones"', 'class="avoid')
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("case", ["emergency", "emergency_also", "aneurysm", "maternity", "heavy"])
+def test_emergency_report_starts_with_what_to_do_and_has_no_self_care(rendered: Any, case: str,
+                                                                        lang: str) -> None:
+    answer, text, pages, _ = rendered[case, lang]
+    assert answer["urgency"] == "emergency" and answer["medication"] is None
+    assert pages <= 2
+    # It starts with what to do and where, with 112, before the reasons.
+    _ = catalogue(lang).gettext
+    start = text.index(words(answer["action"]["action"]))
+    assert start < text.index(words(_("Why: what the answers show"))) < text.index(words(answer["flags"][0]["why"]))
+    assert start < text.index(words(answer["action"]["where"]))
+    assert "112" in text[:start + len(words(answer["action"]["action"]))]
+    # Nothing of self-care: no painkillers, plan, what to expect, check-points or safety net.
+    assert not [name for name in DRUG_NAMES if name in text.lower()]
+    shown = [line for line in self_care_texts(lang) if words(line) in text]
+    assert not shown
+    html = html_of(case, lang)
+    assert not [section for section in SELF_CARE_SECTIONS if section in html]
+    assert words(answer["disclaimer"]) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_emergency_lists_lower_flags_under_also_tell_the_doctor(rendered: Any, lang: str) -> None:
+    answer, text, _, _ = rendered["emergency_also", lang]
+    also = [flag for flag in answer["flags"] if flag["also_tell"]]
+    assert {flag["level"] for flag in also} == {"urgent", "soon"}
+    heading = text.index(words(answer["also_tell_heading"]))
+    assert text.index(words(answer["flags"][0]["why"])) < heading  # the emergency flag is the "why"
+    for flag in also:
+        assert text.index(words(flag["title"])) > heading, flag["id"]
+    html = html_of("emergency_also", lang)
+    also_part = html[html.index('class="flag-list also-tell-list"'):]
+    also_part = also_part[:also_part.index("</ul>")]
+    assert 'class="badge"' not in also_part  # a lower flag has no level (and no action) of its own
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("case", "destination"), [
+    ("emergency_also", "emergency_department"), ("aneurysm", "call_112"), ("maternity", "maternity_unit")])
+def test_emergency_report_names_the_one_destination(rendered: Any, case: str, destination: str,
+                                                    lang: str) -> None:
+    answer, text, _, _ = rendered[case, lang]
+    assert answer["action"]["destination"] == destination
+    places = explainer(lang).destinations
+    assert words(places[destination]["where"]) in text
+    for other in {"emergency_department", "call_112", "maternity_unit"} - {destination}:
+        assert words(places[other]["where"]) not in text, other
+        assert words(places[other]["action"]) not in text, other
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_urgent_report_gives_paracetamol_only_and_the_112_tier(rendered: Any, lang: str) -> None:
+    answer, text, pages, _ = rendered["urgent", lang]
+    ex = explainer(lang)
+    assert answer["urgency"] == "urgent" and answer["action"]["destination"] == "gp_today"
+    assert pages <= 2
+    assert words(ex.destinations["gp_today"]["where"]) in text and "1733" in text
+    # Paracetamol, and the anti-inflammatory painkillers only as "not until the doctor has seen you".
+    assert words(ex.medication["standard"]) in text
+    assert words(ex.medication["avoid_urgent"]) in text
+    assert words(ex.medication["second_choice"]) not in text
+    assert words(ex.medication["avoid"]) not in text
+    assert words(ex.medication["muscle_relaxants"]) not in text
+    for name in DRUG_NAMES[2:]:
+        assert text.lower().count(name) == words(ex.medication["avoid_urgent"]).lower().count(name), name
+    _ = catalogue(lang).gettext
+    assert words(_("Painkillers until the doctor has seen you")) in text
+    # The 112 tier of the safety net, and no other tier.
+    tiers = {tier["level"]: tier for tier in ex.safety_tiers}
+    assert words(tiers["emergency"]["heading"]) in text and "112" in text
+    for sign in tiers["emergency"]["signs"]:
+        assert words(sign) in text
+    assert words(tiers["urgent"]["heading"]) not in text and words(tiers["soon"]["heading"]) not in text
+    # No plan, what to expect or check-points; the soon flag is "also tell the doctor".
+    for line in [*ex.prognosis, *ex.milestones.values(), *(step["title"] for step in ex.plan.values())]:
+        assert words(line) not in text
+    html = html_of("urgent", lang)
+    assert not [s for s in ('class="plan"', 'class="expect"', 'class="milestones"', 'class="avoid') if s in html]
+    assert words(answer["also_tell_heading"]) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_child_report_gives_the_childs_paracetamol_note_and_no_manipulation_or_massage(
+        rendered: Any, lang: str) -> None:
+    answer, text, pages, _ = rendered["child", lang]
+    ex = explainer(lang)
+    assert "under_16" in {flag["id"] for flag in answer["flags"]}
+    assert pages <= 2
+    assert words(ex.flag_medication_notes["under_16"]) in text  # paracetamol at the child's dose
+    assert answer["medication"]["nsaid"] == "avoid"
+    assert words(ex.medication["second_choice"]) not in text
+    for item in ("manual_therapy", "massage"):
+        assert words(ex.plan[item]["title"]) not in text, item
+        assert words(ex.plan[item]["text"]) not in text, item
+
+
+def test_region_nl_uses_dutch_words(rendered: Any) -> None:
+    answer, text, _, _ = rendered["emergency_also", "nl", "nl"]
+    assert answer["region"] == "nl"
+    assert words("SEH") in text and "112" in text
+    assert words("spoedafdeling") not in text
+    answer, text, _, _ = rendered["urgent", "nl", "nl"]
+    assert words("huisartsenpost") in text
+    assert words("huisartsenwachtpost") not in text and "1733" not in text
+    assert words(explainer("nl", "nl").destinations["gp_today"]["where"]) in text
+    _, text, _, _ = rendered["urgent", "nl"]  # the same answers in Belgium
+    assert words("huisartsenwachtpost") in text and "1733" in text
 
 
 def test_report_is_a4(rendered: Any) -> None:
@@ -356,6 +579,16 @@ def test_cli_invalid_intake_exit_2_naming_fields_and_no_file(tmp_path: Path, dat
         assert name in result.stderr
     assert "Traceback" not in result.output + result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["intake.json"]  # nothing left behind
+
+
+def test_cli_invalid_intake_that_shows_an_emergency_says_so_first(tmp_path: Path) -> None:
+    source = write_intake(tmp_path, {**BASE, "age": "forty", "bladder_problems": True})
+    result = run_cli(["report", str(source), "-o", str(tmp_path / "report.pdf"), "--lang", "en"])
+    assert result.exit_code == 2
+    where = explainer("en").destinations["emergency_department"]["where"]
+    assert "112" in result.stderr and where in result.stderr
+    assert result.stderr.index(where) < result.stderr.index("age")  # the emergency before the problem
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["intake.json"]
 
 
 def test_cli_bad_date_missing_file_and_unwritable_target(tmp_path: Path) -> None:

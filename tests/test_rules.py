@@ -1,4 +1,4 @@
-"""Every flag of clinical-rules §2 on both sides of each of its conditions and thresholds."""
+"""Every flag of clinical-rules v2 §2 on both sides of each of its conditions, thresholds and time windows."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     ("cauda_equina_saddle", "emergency", {"saddle_numbness": True}, {}),
     ("bilateral_leg_symptoms", "emergency", {"numbness_tingling": "both_legs"}, {"numbness_tingling": "one_leg"}),
     ("bilateral_leg_symptoms", "emergency", {"leg_weakness": "both_legs"}, {"leg_weakness": "one_leg"}),
+    ("bilateral_leg_symptoms", "emergency",
+     {"leg_weakness": "one_leg", "numbness_tingling": "one_leg", "neuro_signs_in_different_legs": True},
+     {"leg_weakness": "one_leg", "numbness_tingling": "one_leg", "neuro_signs_in_different_legs": False}),
+    ("bilateral_leg_symptoms", "emergency", {"neuro_signs_in_different_legs": True}, {}),
     ("bilateral_sciatica", "emergency", {"leg_pain_both_sides": True, "radiation": "below_knee"},
      {"leg_pain_both_sides": True, "radiation": "thigh"}),
     ("bilateral_sciatica", "emergency", {"leg_pain_both_sides": True, "radiation": "toes"},
@@ -25,11 +29,22 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
      {"sudden_severe_constant_pain": True, "age": 40}),
     ("aneurysm_suspected", "emergency", {"sudden_severe_constant_pain": True, "age": 41},
      {"sudden_severe_constant_pain": False, "age": 41}),
+    ("aneurysm_suspected", "emergency", {"sudden_severe_constant_pain": True, "age": 70, "duration_days": 7},
+     {"sudden_severe_constant_pain": True, "age": 70, "duration_days": 8}),
+    ("aneurysm_shock", "emergency", {"known_aortic_aneurysm": True, "faint_or_clammy": True},
+     {"known_aortic_aneurysm": True}),
+    ("aneurysm_shock", "emergency", {"known_aortic_aneurysm": True, "faint_or_clammy": True},
+     {"faint_or_clammy": True}),
     ("aneurysm_shock", "emergency", {"sudden_severe_constant_pain": True, "age": 30, "faint_or_clammy": True},
      {"sudden_severe_constant_pain": False, "age": 30, "faint_or_clammy": True}),
     ("aneurysm_shock", "emergency", {"sudden_severe_constant_pain": True, "age": 30, "known_aortic_aneurysm": True},
      {"sudden_severe_constant_pain": True, "age": 30}),
     ("major_trauma", "emergency", {"trauma": "major"}, {"trauma": "minor"}),
+    ("major_trauma", "emergency", {"trauma": "major", "duration_days": 2}, {"trauma": "major", "duration_days": 3}),
+    ("major_trauma_earlier", "urgent", {"trauma": "major", "duration_days": 3},
+     {"trauma": "major", "duration_days": 2}),
+    ("major_trauma_earlier", "urgent", {"trauma": "major", "duration_days": 300},
+     {"trauma": "minor", "duration_days": 300}),
     ("neuro_signs_with_cancer", "emergency", {"cancer_history": True, "numbness_tingling": "one_leg"},
      {"cancer_history": False, "numbness_tingling": "one_leg"}),
     ("neuro_signs_with_cancer", "emergency", {"cancer_history": True, "leg_weakness": "one_leg"},
@@ -40,6 +55,19 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
      {"fever": True, "radiation": "toes"}),
     ("neuro_signs_with_infection_risk", "emergency", {"recent_spinal_procedure": True, "leg_weakness": "one_leg"},
      {"recent_spinal_procedure": False, "leg_weakness": "one_leg"}),
+    # v2: after a procedure, numbness in one leg alone is urgent, not an emergency; in both legs it is.
+    ("neuro_signs_with_infection_risk", "emergency",
+     {"recent_spinal_procedure": True, "numbness_tingling": "both_legs"},
+     {"recent_spinal_procedure": True, "numbness_tingling": "one_leg"}),
+    ("numbness_after_spinal_procedure", "urgent", {"recent_spinal_procedure": True, "numbness_tingling": "one_leg"},
+     {"recent_spinal_procedure": True, "numbness_tingling": "one_leg", "fever": True}),
+    ("numbness_after_spinal_procedure", "urgent", {"recent_spinal_procedure": True, "numbness_tingling": "one_leg"},
+     {"recent_spinal_procedure": True, "numbness_tingling": "both_legs"}),
+    ("bilateral_leg_pain", "urgent", {"leg_pain_both_sides": True, "radiation": "thigh"},
+     {"leg_pain_both_sides": True, "radiation": "buttock"}),
+    ("bilateral_leg_pain", "urgent", {"leg_pain_both_sides": True, "radiation": "thigh"},
+     {"leg_pain_both_sides": True, "radiation": "below_knee"}),
+    ("known_aneurysm_back_pain", "urgent", {"known_aortic_aneurysm": True}, {"faint_or_clammy": True}),
     ("pregnancy_warning", "emergency", {"pregnancy_warning_signs": True}, {"pregnancy_weeks": 30}),
     ("leg_weakness", "urgent", {"leg_weakness": "one_leg"}, {"leg_weakness": "none"}),
     ("leg_weakness", "urgent", {"leg_weakness": "one_leg"}, {"leg_weakness": "both_legs"}),
@@ -74,6 +102,12 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     ("numbness_one_leg", "soon", {"numbness_tingling": "one_leg"}, {"numbness_tingling": "both_legs"}),
     ("age_under_20_or_over_55", "soon", {"age": 19}, {"age": 20}),
     ("age_under_20_or_over_55", "soon", {"age": 56}, {"age": 55}),
+    ("under_16", "soon", {"age": 15}, {"age": 16}),
+    ("under_16", "soon", {"age": 0, "duration_days": 0}, {"age": 19}),
+    ("rest_pain_persisting", "soon", {"pain_at_rest": True, "duration_days": 14},
+     {"pain_at_rest": True, "duration_days": 13}),
+    ("rest_pain_persisting", "soon", {"pain_at_rest": True, "duration_days": 14, "pain_trend": "improving"},
+     {"pain_at_rest": False, "duration_days": 14}),
     ("accident", "soon", {"trauma": "minor"}, {"trauma": "none"}),
     ("weight_loss", "soon", {"unexplained_weight_loss": True}, {}),
     ("over_six_weeks", "soon", {"duration_days": 43}, {"duration_days": 42}),
@@ -126,8 +160,10 @@ def test_every_flag_is_covered(assessor: Assessor) -> None:
     assert {c[0] for c in CASES} | {"startback_medium", "startback_high"} == {f.id for f in assessor.kb.flags}
 
 
-STANDING = ["age_under_20_or_over_55", "accident", "over_six_weeks", "cancer_history", "fracture_risk",
+STANDING = ["age_under_20_or_over_55", "under_16", "accident", "over_six_weeks", "cancer_history", "fracture_risk",
             "infection_risk"]
+# Urgent flags marked with a double dagger in clinical-rules v2 §2: routine once a doctor has seen exactly this.
+SEEN_URGENT = ["major_trauma_earlier", "fragility_fracture", "possible_fragility_fracture", "sudden_severe_pain"]
 
 
 @pytest.mark.parametrize("flag", STANDING)
@@ -137,8 +173,23 @@ def test_standing_flags_turn_routine_once_seen(assessor: Assessor, flag: str) ->
     assert _fired(assessor, intake(**fires, seen_doctor_this_episode=True))[flag] == "routine"
 
 
+@pytest.mark.parametrize("flag", SEEN_URGENT)
+def test_double_dagger_urgent_flags_turn_routine_once_seen(assessor: Assessor, flag: str) -> None:
+    fires = next(c[2] for c in CASES if c[0] == flag)
+    assert _fired(assessor, intake(**fires))[flag] == "urgent"
+    assert _fired(assessor, intake(**fires, seen_doctor_this_episode=True))[flag] == "routine"
+
+
+@pytest.mark.parametrize("flag", ["leg_weakness", "fever", "bilateral_leg_pain", "known_aneurysm_back_pain",
+                                  "numbness_after_spinal_procedure", "cancer_with_concerning_pain",
+                                  "uncontrolled_pain"])
+def test_other_urgent_flags_stay_urgent_once_seen(assessor: Assessor, flag: str) -> None:
+    fires = next(c[2] for c in CASES if c[0] == flag)
+    assert _fired(assessor, intake(**fires, seen_doctor_this_episode=True))[flag] == "urgent"
+
+
 @pytest.mark.parametrize("flag", ["weight_loss", "night_pain", "numbness_one_leg", "radiates_to_toes",
-                                  "severe_after_one_week"])
+                                  "severe_after_one_week", "rest_pain_persisting"])
 def test_other_soon_flags_stay_soon_once_seen(assessor: Assessor, flag: str) -> None:
     fires = next(c[2] for c in CASES if c[0] == flag)
     assert _fired(assessor, intake(**fires, seen_doctor_this_episode=True))[flag] == "soon"

@@ -1,7 +1,8 @@
-"""Our own vignettes, written by hand from clinical-rules.md (tests/cases/spec_cases.jsonl).
+"""Our own vignettes, written by hand from clinical-rules.md v2 (tests/cases/spec_cases.jsonl).
 
 Each case gives the answers that differ from a neutral intake (or a whole `intake`) and what the
-assessment must say; only the keys a case lists are checked, exactly.
+assessment must say; only the keys a case lists are checked, exactly. ``"medication": null`` means no
+medication advice at all (an emergency); ``"medication": "advice"`` means there is some.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ AVOID_SETS = {"all": ALL_AVOID,
 
 
 def _actual(answer: dict[str, Any]) -> dict[str, Any]:
-    med = answer["medication"]
+    med = answer["medication"] or {}  # null in an emergency (clinical-rules v2 §5)
     sb = answer["startback"]
     return {
         "urgency": answer["urgency"],
@@ -36,8 +37,11 @@ def _actual(answer: dict[str, Any]) -> dict[str, Any]:
         "plan": [p["id"] + (f":{p['emphasis']}" if p.get("emphasis") else "") for p in answer["plan"]],
         "avoid": [a["id"] for a in answer["avoid"]],
         "tips": [t["id"] for t in answer["tips"]],
-        "nsaid": med["nsaid"],
-        "nsaid_cautions": med["nsaid_cautions"],
+        "medication": answer["medication"] and "advice",
+        "nsaid": med.get("nsaid"),
+        "nsaid_cautions": med.get("nsaid_cautions"),
+        "paracetamol": med.get("paracetamol"),
+        "paracetamol_cautions": med.get("paracetamol_cautions"),
         "risk_factors": answer["risk_factors"],
         "startback": None if sb is None else [sb["total"], sb["psychosocial"], sb["risk"]],
         "complete": answer["complete"],

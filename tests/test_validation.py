@@ -121,11 +121,15 @@ def test_partial_with_emergency_gives_incomplete_emergency(assessor: Assessor) -
 
 
 def test_partial_emergency_needs_certainty(assessor: Assessor) -> None:
-    # Sudden severe pain is an emergency only after 40: with age unknown it cannot fire.
+    # Sudden severe pain is an emergency only after 40 and in its first 7 days (v2): with the age or
+    # the duration unknown it cannot fire.
     with pytest.raises(IntakeError) as info:
         assessor.assess({"sudden_severe_constant_pain": True}, TODAY)
     assert "age" in info.value.fields
-    answer = assessor.assess({"sudden_severe_constant_pain": True, "age": 41}, TODAY)
+    with pytest.raises(IntakeError) as info:
+        assessor.assess({"sudden_severe_constant_pain": True, "age": 41}, TODAY)
+    assert "duration_days" in info.value.fields
+    answer = assessor.assess({"sudden_severe_constant_pain": True, "age": 41, "duration_days": 7}, TODAY)
     assert answer["urgency"] == "emergency" and not answer["complete"]
     assert {f["id"] for f in answer["flags"]} == {"aneurysm_suspected", "sudden_severe_pain"}
 
@@ -152,10 +156,12 @@ def test_partial_maternity_only_when_pregnancy_warning_alone(assessor: Assessor)
     assert both["risk_factors"] == ["pregnancy"]
 
 
-def test_partial_medication_is_conservative(assessor: Assessor) -> None:
+def test_partial_emergency_gives_no_medication_advice(assessor: Assessor) -> None:
+    # v1 advised "avoid" here because the age-70 caution might hold; v2 gives no self-medication
+    # advice at all in an emergency (clinical-rules §5): the emergency team decides.
     answer = assessor.assess({"bladder_problems": True}, TODAY)
-    # Age is unknown, so the age-70 caution may hold: no NSAID advice without a doctor.
-    assert answer["medication"]["nsaid"] == "avoid"
+    assert answer["medication"] is None
+    assert answer["prognosis"] == [] and answer["milestones"] == [] and answer["safety_net"] == []
 
 
 def test_invalid_intake_still_carries_an_emergency(assessor: Assessor) -> None:
@@ -164,8 +170,9 @@ def test_invalid_intake_still_carries_an_emergency(assessor: Assessor) -> None:
         assessor.assess(intake(fever=None, saddle_numbness=True), TODAY, "en")
     assert info.value.fields == ["fever"]
     assert info.value.emergency is not None
-    assert info.value.emergency["flags"] == ["cauda_equina_saddle"]
+    assert [f["id"] for f in info.value.emergency["flags"]] == ["cauda_equina_saddle"]
     assert "112" in info.value.emergency["action"]["action"]
+    assert next(iter(info.value.as_dict())) == "emergency"  # shown first (contract §1)
     with pytest.raises(IntakeError) as calm:
         assessor.assess(intake(fever=None), TODAY)
     assert calm.value.emergency is None

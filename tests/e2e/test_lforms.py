@@ -81,21 +81,23 @@ class Form:
 
     def __init__(self, page: Any, questionnaire: dict[str, Any]) -> None:
         self.page = page
-        self.items = {i["linkId"]: i for i in _flatten(questionnaire["item"])}
+        self.items = {i["linkId"]: i for i, _ in _flatten(questionnaire["item"])}
+        # LHC-Forms ids: linkId and a "/1" per level (screen group, checklist group, item).
+        self.ids = {i["linkId"]: i["linkId"] + "/1" * depth for i, depth in _flatten(questionnaire["item"])}
 
     def shown(self, link_id: str) -> bool:
-        return bool(self.page.locator(f'[id^="{link_id}/1/1"]').count())
+        return bool(self.page.locator(f'[id^="{self.ids[link_id]}"]').count())
 
     def answer(self, link_id: str, value: Any) -> None:
-        item = self.items[link_id]
+        item, element = self.items[link_id], self.ids[link_id]
         if item["type"] == "boolean":
-            self._click(f"{link_id}/1/1|{'true' if value else 'false'}")
+            self._click(f"{element}|{'true' if value else 'false'}")
         elif item["type"] == "choice":
             system = item["answerOption"][0]["valueCoding"]["system"]
             for code in value if isinstance(value, list) else [value]:
-                self._click(f"{link_id}/1/1|{system}|{_token(code)}")
+                self._click(f"{element}|{system}|{_token(code)}")
         else:
-            field = self.page.locator(f'[id="{link_id}/1/1"]')
+            field = self.page.locator(f'[id="{element}"]')
             field.fill(str(value))
             field.press("Tab")
 
@@ -118,10 +120,10 @@ class Form:
         return result
 
 
-def _flatten(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def _flatten(items: list[dict[str, Any]], depth: int = 1) -> Iterator[tuple[dict[str, Any], int]]:
     for item in items:
-        yield item
-        yield from _flatten(item.get("item", []))
+        yield item, depth
+        yield from _flatten(item.get("item", []), depth + 1)
 
 
 def _token(value: Any) -> str:
@@ -148,7 +150,8 @@ NO_TO_THE_REST = ["pregnancy_warning_signs", "faint_or_clammy", "known_aortic_an
                   "morning_stiffness_over_30min", "better_with_exercise_not_rest", "wakes_second_half_night",
                   "alternating_buttock_pain", "stomach_ulcer_history", "kidney_disease", "heart_failure",
                   "blood_thinners", "nsaid_allergy_or_asthma", "off_work_because_of_pain",
-                  "seen_doctor_this_episode"]
+                  "seen_doctor_this_episode", "cardiovascular_disease", "bp_or_water_tablets",
+                  "ssri_antidepressant", "liver_disease", "heavy_alcohol_use", "body_weight_under_50kg"]
 
 
 def answers(**changes: Any) -> dict[str, Any]:

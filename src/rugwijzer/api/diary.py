@@ -1,7 +1,9 @@
 """The diary as JSON under /api/v1/diary, for the local mode only: thin routes over the diary service.
 
 Served to this machine alone (the same check as the web diary: loopback client, server and Host
-name; anything else is a 404). Writes need ``Content-Type: application/json`` and are refused when the
+name; anything else is a 404), and to the diary's owner alone: ``Authorization: Bearer <key>`` with
+the key from ``diary.key`` in the data folder, or the web diary's session cookie (else 401).
+Writes need ``Content-Type: application/json`` and are refused when the
 browser says the request comes from another site, so a web page elsewhere cannot write to the diary.
 Nothing here is logged.
 """
@@ -22,13 +24,16 @@ from rugwijzer.api.models import ErrorEnvelope
 from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
 from rugwijzer.api.routes import json_response
 from rugwijzer.api.schema import self_contained
-from rugwijzer.core.validation import IntakeError, load_json_object
+from rugwijzer.core.validation import IntakeError
 from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
 from rugwijzer.diary.model import Episode, NewEntry
 from rugwijzer.diary.service import Emergency, Outcome
+from rugwijzer.services.json_input import load_object
 
 router = APIRouter(prefix="/api/v1/diary", tags=["Diary (local mode)"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorEnvelope, "description": "no diary key (Bearer) or session cookie",
+          "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}}},
     404: {"model": ErrorEnvelope, "description": "not served: the request does not come from this machine"},
     409: {"model": ErrorEnvelope, "description": "no open episode, or one is still open"},
     422: {"model": ErrorEnvelope, "description": "invalid input; every bad field is named (alarm questions due "
@@ -76,9 +81,15 @@ def _today() -> dt.date:
 
 def _guard(request: Request, writing: bool = False, body: bool = True) -> None:
     """This machine only; a write must be JSON and must not come from another site."""
+    from rugwijzer.diary import auth
     from rugwijzer.diary.web import local_only
 
     local_only(request)
+    if not auth.is_owner(request):
+        raise ApiError(ErrorInfo.single(
+            401, "authorization", "the diary is private and this request does not carry its key",
+            f"Authorization: Bearer <the key in {auth.KEY_FILE} in the data folder>, or the cookie of the diary's "
+            "login link", ).with_headers({"WWW-Authenticate": 'Bearer realm="rugwijzer-diary"'}))
     if not writing:
         return
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
@@ -91,10 +102,10 @@ def _guard(request: Request, writing: bool = False, body: bool = True) -> None:
 async def _body(request: Request, model: type[M]) -> M:
     raw = await request.body()
     try:
-        load_json_object(raw)  # a repeated key is refused by name
+        load_object(raw, "body")  # nesting limit first; a repeated key is refused by its path
         return model.model_validate_json(raw)
     except IntakeError as exc:
-        raise ApiError(ErrorInfo.from_intake_error(exc)) from None
+        raise ApiError(ErrorInfo.from_problems("invalid diary input", exc.problems)) from None
     except ValidationError as exc:
         problems = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"],
                      "allowed": "see the API description at /openapi.json"} for e in exc.errors(include_url=False)]

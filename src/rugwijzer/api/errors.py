@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from rugwijzer.core.validation import IntakeError
+from rugwijzer.core.validation import IntakeError, Problem
 
 JSON = "application/json"
 
@@ -34,11 +34,24 @@ class ErrorInfo:
     fields: tuple[str, ...] = ()
     problems: tuple[Mapping[str, Any], ...] = ()
     headers: Mapping[str, str] = field(default_factory=dict)
+    # The emergency the valid answers already show (contract §1): every format shows it first.
+    emergency: Mapping[str, Any] | None = None
 
     @classmethod
     def from_intake_error(cls, exc: IntakeError, status: int = 422) -> ErrorInfo:
         body = exc.as_dict()
-        return cls(status, body["message"], tuple(body["fields"]), tuple(body["problems"]))
+        return cls(status, body["message"], tuple(body["fields"]), tuple(body["problems"]),
+                   emergency=body.get("emergency"))
+
+    def with_headers(self, headers: Mapping[str, str]) -> ErrorInfo:
+        return ErrorInfo(self.status, self.message, self.fields, self.problems, {**self.headers, **headers})
+
+    @classmethod
+    def from_problems(cls, heading: str, problems: Sequence[Problem], status: int = 422) -> ErrorInfo:
+        """An error about a body that is not an intake, in the words of the route (``heading``)."""
+        names = tuple(dict.fromkeys(p.field for p in problems))
+        return cls(status, f"{heading}: " + "; ".join(str(p) for p in problems), names,
+                   tuple(p.as_dict() for p in problems))
 
     @classmethod
     def single(cls, status: int, name: str, message: str, allowed: str) -> ErrorInfo:
@@ -60,7 +73,8 @@ Renderer = Callable[[ErrorInfo], Response]
 
 def json_error(info: ErrorInfo) -> Response:
     """The JSON API's error body."""
-    body = {"error": {"status": info.status, "message": info.message, "fields": list(info.fields),
+    first = {"emergency": dict(info.emergency)} if info.emergency else {}
+    body = {"error": {**first, "status": info.status, "message": info.message, "fields": list(info.fields),
                       "problems": [dict(p) for p in info.problems]}}
     return Response(orjson.dumps(body), status_code=info.status, media_type=JSON, headers=dict(info.headers))
 
@@ -97,6 +111,19 @@ def _validation_info(exc: RequestValidationError) -> ErrorInfo:
     return ErrorInfo(422, message, names, problems)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path (Starlette names only the first route's)."""
+    from starlette.routing import Match
+
+    routes = request.app.router.routes
+    allowed = [method for method in _METHODS
+               if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)]
+    return ", ".join(allowed)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 
@@ -116,7 +143,10 @@ def install_error_handlers(app: FastAPI, routing: ErrorRouting) -> None:
         renderer = routing.renderer_for(request.url.path)
         if renderer is None or not isinstance(exc, StarletteHTTPException):
             return await _call(previous_http, request, exc)
-        return renderer(ErrorInfo(exc.status_code, str(exc.detail), headers=dict(exc.headers or {})))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return renderer(ErrorInfo(exc.status_code, str(exc.detail), headers=headers))
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         renderer = routing.renderer_for(request.url.path)

@@ -55,6 +55,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                         off_work_because_of_pain=True, risk_factors=["heavy_lifting_work", "little_exercise"],
                         startback=STARTBACK_HIGH),
     },
+    "urgent": {
+        "summary": "Fever with back pain: a doctor today; paracetamol only, and the 112 tier of the safety net",
+        "value": intake(fever=True),
+    },
     "cauda_equina": {
         "summary": "New loss of bladder control with pain down both legs: emergency",
         "value": intake(age=47, pain_score=8, radiation="below_knee", leg_pain_both_sides=True,

@@ -1,16 +1,30 @@
-"""ASGI middleware for the interoperability routes: a request size limit (413) and a last-resort
-500, both in the route's error format. Nothing about the request is logged except its path."""
+"""ASGI middleware around the whole app: a request size limit (413) counted as the body streams in
+(a chunked upload has no Content-Length to check), a 503 when the diary's storage fails, a
+last-resort 500, each in the route's own format (the interoperability routes' JSON or
+OperationOutcome, an HTML page elsewhere), and the security headers on every response, error
+pages included. Nothing about the request is logged except its path."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
+from starlette.datastructures import MutableHeaders
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rugwijzer.api.errors import ErrorInfo, ErrorRouting, Renderer
+from rugwijzer.storage.errors import StorageError
 
 MAX_BODY_BYTES = 64 * 1024
 log = logging.getLogger("rugwijzer.api")
+
+# Sent with every response that does not set its own; error responses also get a policy that allows
+# nothing (the app's pages set a fuller one themselves).
+SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}
+ERROR_POLICY = {"content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"}
+
+PageRenderer = Callable[[ErrorInfo, Scope], Response]
 
 
 class _TooLarge(Exception):
@@ -33,16 +47,27 @@ def _too_large(limit: int) -> ErrorInfo:
 
 
 class InteropGuard:
-    """Wraps the app; acts only on paths that ``routing`` knows."""
+    """Wraps the app; errors on paths that ``routing`` knows are rendered by its renderers, on every
+    other path by ``page`` (an HTML page)."""
 
-    def __init__(self, app: ASGIApp, routing: ErrorRouting, max_body: int = MAX_BODY_BYTES) -> None:
-        self.app, self.routing, self.max_body = app, routing, max_body
+    def __init__(self, app: ASGIApp, routing: ErrorRouting, max_body: int = MAX_BODY_BYTES,
+                 page: PageRenderer | None = None) -> None:
+        self.app, self.routing, self.max_body, self.page = app, routing, max_body, page
+
+    def _renderer(self, scope: Scope) -> Renderer:
+        routed = self.routing.renderer_for(scope["path"])
+        if routed is not None:
+            return routed
+        page = self.page
+        if page is None:
+            return lambda info: Response(info.message, status_code=info.status, headers=dict(info.headers))
+        return lambda info: page(info, scope)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        renderer = self.routing.renderer_for(scope["path"]) if scope["type"] == "http" else None
-        if renderer is None:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        renderer = self._renderer(scope)
         declared = _declared_length(scope)
         if declared is not None and declared > self.max_body:
             await _send(renderer, _too_large(self.max_body), scope, receive, send)
@@ -63,7 +88,9 @@ class InteropGuard:
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                _secure(message)
             await send(message)
 
         try:
@@ -72,6 +99,10 @@ class InteropGuard:
             if started:
                 raise
             await _send(renderer, _too_large(self.max_body), scope, receive, send)
+        except StorageError as exc:  # the message names the database and the driver's error, no data
+            if started:
+                raise
+            await _send(renderer, ErrorInfo(503, str(exc)), scope, receive, send)
         except Exception as exc:
             log.error("unhandled %s on %s", type(exc).__name__, scope["path"])
             if started:
@@ -80,9 +111,17 @@ class InteropGuard:
             await _send(renderer, info, scope, receive, send)
 
 
+def _secure(message: Message) -> None:
+    headers = MutableHeaders(scope=message)
+    wanted = {**SECURITY_HEADERS, **(ERROR_POLICY if message.get("status", 200) >= 400 else {})}
+    for name, value in wanted.items():
+        if name not in headers:
+            headers[name] = value
+
+
 async def _send(renderer: Renderer, info: ErrorInfo, scope: Scope, receive: Receive, send: Send) -> None:
     response = renderer(info)
     response.headers["connection"] = "close"
+    for name, value in {**SECURITY_HEADERS, **ERROR_POLICY}.items():
+        response.headers.setdefault(name, value)
     await response(scope, receive, send)
-
-

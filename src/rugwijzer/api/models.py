@@ -33,6 +33,10 @@ class FlagOut(_Out):
     source: str = Field(description="reference keys of the sources, e.g. 'NHG-M55; BASS2018'")
     title: str
     why: str = Field(description="why this sign matters")
+    source_text: str = Field(description="the sources as a lay reader knows them, e.g. 'Belgian guideline (KCE, "
+                                         "2017)'")
+    also_tell: bool = Field(description="a lower flag in an emergency or urgent result: 'also tell the doctor', "
+                                        "with no action of its own")
 
 
 class NamedText(_Out):
@@ -57,11 +61,13 @@ class StartBackOut(_Out):
 
 class MedicationOut(_Out):
     first_choice: str
+    paracetamol: Literal["standard", "reduced_dose"]
+    paracetamol_cautions: list[str]
     nsaid: Literal["second_choice", "avoid"]
     nsaid_cautions: list[str]
-    steps: list[str] = Field(description="first choice, then what to do about anti-inflammatory painkillers")
-    caution_texts: list[str] = Field(description="why to avoid them, one line per caution")
-    notes: list[str] = Field(description="muscle relaxants; read the leaflet, ask the pharmacist")
+    paracetamol_advice: list[str] = Field(description="paracetamol, then the reasons for a lower dose if any")
+    nsaid_advice: list[str] = Field(description="anti-inflammatory painkillers: second choice, or why to avoid them")
+    notes: list[str] = Field(description="a child's dose; muscle relaxants; read the leaflet, ask the pharmacist")
     advice: list[str] = Field(description="all of the above, in reading order")
 
 
@@ -71,6 +77,12 @@ class PlanStepOut(_Out):
     text: str
     emphasis: str | None = Field(None, description="only where the rules give one")
     emphasis_text: str | None = None
+
+
+class RiskAdviceOut(_Out):
+    id: str = Field(description="a risk factor id, or pregnancy")
+    you: str = Field(description="the risk factor as the person said it")
+    advice: str = Field(description="one small step for it")
 
 
 class AvoidOut(_Out):
@@ -93,9 +105,10 @@ class MilestoneOut(_Out):
     text: str
 
 
-class SafetyNetOut(_Out):
-    emergency: list[str] = Field(description="when to call the emergency number")
-    doctor: list[str] = Field(description="when to see a doctor")
+class SafetyTierOut(_Out):
+    level: Literal["emergency", "urgent", "soon"] = Field(description="112 now / a doctor today / the GP soon")
+    heading: str
+    signs: list[str]
 
 
 class AssessmentAnswer(_Out):
@@ -104,24 +117,30 @@ class AssessmentAnswer(_Out):
     urgency: Urgency
     action: ActionOut
     flags: list[FlagOut] = Field(description="fired flags, highest level first, then by id")
+    also_tell_heading: str = Field(description="heading for the flags marked also_tell")
     # Nullable keys are always there in an answer, but marked optional here because the API
     # description leaves nulls out of its examples.
     episode: Literal["acute", "subacute", "chronic"] | None = None
     episode_text: NamedText | None = None
     suspected: list[CauseOut]
     startback: StartBackOut | None = None
-    medication: MedicationOut
+    medication: MedicationOut | None = Field(None, description="null in an emergency: no self-medication advice")
     plan: list[PlanStepOut] = Field(description="the self-management plan, in order; empty when a doctor decides")
     avoid: list[AvoidOut]
     tips: list[TipOut]
     risk_factors: list[str]
+    risk_advice: list[RiskAdviceOut] = Field(description="the risk factors said back with a step for each; empty "
+                                                         "when the plan is")
     knowledge_version: str
     complete: bool = Field(description="false only for an emergency found on a partial intake (contract §4)")
     assessed_on: str = Field(description="ISO date the assessment is for")
     onset: str | None = Field(None, description="ISO date the episode began; null when unknown")
+    expectations: bool = Field(description="whether what to expect and milestones apply (not for emergency, "
+                                           "urgent)")
     milestones: list[MilestoneOut]
-    safety_net: SafetyNetOut
-    prognosis: list[str]
+    safety_net: list[SafetyTierOut] = Field(description="the tiers above this result's urgency; none in an "
+                                                        "emergency")
+    prognosis: list[str] = Field(description="what to expect; empty for emergency and urgent")
     disclaimer: str = Field(description="Rugwijzer does not replace a doctor")
     lang: Lang
     region: Region
@@ -134,7 +153,18 @@ class ProblemOut(_Out):
     allowed: str = Field(description="what the field allows")
 
 
+class EmergencyOut(_Out):
+    """An emergency that the valid answers already show, whatever the invalid ones are (contract §1)."""
+
+    urgency: Literal["emergency"]
+    action: ActionOut
+    flags: list[FlagOut] = Field(description="the emergency flags")
+    disclaimer: str
+
+
 class ErrorBody(_Out):
+    emergency: EmergencyOut | None = Field(None, description="shown first: the valid answers already show an "
+                                                             "emergency (contract §1)")
     status: int = Field(ge=400, le=599)
     message: str
     fields: list[str] = Field(description="every field named by the problems")

@@ -23,27 +23,39 @@ from rugwijzer.services.review import review_document
 EXAMPLE_DAY = date(2026, 11, 25)
 
 
-def _error(status: int, description: str, example: dict[str, Any] | None = None) -> dict[str, Any]:
+def _error(status: int, description: str, examples: dict[str, Any] | None = None) -> dict[str, Any]:
     response: dict[str, Any] = {"model": ErrorEnvelope, "description": description}
-    if example is not None:
-        response["content"] = {JSON: {"example": example}}
+    if examples is not None:
+        response["content"] = {JSON: {"examples": examples}}
     return response
 
 
-def _invalid_example() -> dict[str, Any]:
-    bad = {k: v for k, v in intake(pain_score=11, radiation="knee").items() if k != "fever"}
+def _invalid(data: dict[str, Any]) -> dict[str, Any]:
     try:
-        default_assessor().assessment(bad, EXAMPLE_DAY)
+        default_assessor().assess(data, EXAMPLE_DAY, "en", "be")
     except IntakeError as exc:
-        return {"error": {"status": 422, **exc.as_dict()}}
+        body = exc.as_dict()
+        first = {"emergency": body.pop("emergency")} if "emergency" in body else {}
+        return {"error": {**first, "status": 422, **body}}  # as the API answers it (errors.json_error)
     raise AssertionError("the invalid example was accepted")  # pragma: no cover
+
+
+def _invalid_examples() -> dict[str, Any]:
+    bad = {k: v for k, v in intake(pain_score=11, radiation="knee").items() if k != "fever"}
+    return {
+        "invalid": {"summary": "Every bad or missing field is named, with what it allows",
+                    "value": _invalid(bad)},
+        "invalid_with_emergency": {
+            "summary": "An invalid intake whose valid answers already show an emergency: error.emergency first",
+            "value": _invalid(intake(saddle_numbness=True, fever="yes"))},
+    }
 
 
 def _answer_examples() -> dict[str, Any]:
     assessor = default_assessor()
     return {name: {"summary": example["summary"],
                    "value": assessor.assess(example["value"], EXAMPLE_DAY, "en", "be")}
-            for name, example in EXAMPLES.items() if name in ("ordinary", "partial_emergency")}
+            for name, example in EXAMPLES.items() if name in ("ordinary", "urgent", "partial_emergency")}
 
 
 COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -100,8 +112,9 @@ def _require_json(request: Request) -> None:
               "content": {JSON: {"examples": _answer_examples()}}},
         413: _error(413, "the body is larger than 64 KB"),
         415: _error(415, "the body is not JSON"),
-        422: _error(422, "the intake (or a query parameter) is invalid: every bad field is named",
-                    _invalid_example()),
+        422: _error(422, "the intake (or a query parameter) is invalid: every bad field is named; when the "
+                         "valid answers already show an emergency whatever the bad ones are, error.emergency "
+                         "carries it, first (contract §1)", _invalid_examples()),
         "default": COMMON_ERRORS["default"],
     },
     openapi_extra={**parameters(LANG, REGION, DATE), "requestBody": {"required": True, "content": {
@@ -126,7 +139,13 @@ def _rules(lang: Lang) -> bytes:
 @router.get(
     "/rules",
     summary="Every rule, threshold, item and source",
-    description="The knowledge base as review tables, in the order of the clinical rules.",
+    description=("The complete clinical audit as review tables, in the order of the clinical rules: every flag "
+                 "(condition, level, downgrade, source, Rugwijzer's own choices), cause, STarT Back scoring, "
+                 "medication caution and text, plan/avoid/tips condition and text, every text shown to people "
+                 "with the phone numbers of each region resolved, the question flow's skip logic, the "
+                 "partial-intake rule, the diary thresholds, the differences between sources and the references. "
+                 "Texts in one language (?lang= or Accept-Language); `rugwijzer rules --lang all` shows nl, fr "
+                 "and en side by side."),
     response_model=None,
     responses={200: {"model": RulesDocument, "description": "the review tables"}, **COMMON_ERRORS},
     openapi_extra=parameters(LANG),

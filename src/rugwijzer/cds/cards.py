@@ -1,9 +1,14 @@
 """The card for one assessment: critical for emergency and urgent, warning for soon, info otherwise,
-with the reasons and links to the public explanation of the rules (never to personal data)."""
+with the reasons and links to the public explanation of the rules (never to personal data).
+
+The card says what every surface says (clinical-rules §10): the one destination; in an emergency or
+urgent result the lower flags are listed under "also tell the doctor" without an action of their own,
+and no self-care (no suggestions, no STarT Back matched care)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 INDICATORS = {"emergency": "critical", "urgent": "critical", "soon": "warning", "routine": "info",
@@ -15,13 +20,31 @@ def _summary(text: str) -> str:
     return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1].rstrip() + "…"
 
 
+def _flag_line(flag: dict[str, Any], labels: dict[str, str]) -> str:
+    return f"- **{flag['title']}** ({labels['level.' + flag['level']]}): {flag['why']} _({flag['source']})_"
+
+
 def _reasons(answer: dict[str, Any], labels: dict[str, str]) -> list[str]:
     lines = [f"{labels['reasons']}:", ""]
-    lines += [f"- **{f['title']}** ({f['level']}): {f['why']} _({f['source']})_" for f in answer["flags"]]
+    lines += [_flag_line(f, labels) for f in answer["flags"] if not f["also_tell"]]
+    also = [f for f in answer["flags"] if f["also_tell"]]
+    if also:
+        lines += ["", answer["also_tell_heading"], ""]
+        lines += [f"- **{f['title']}**: {f['why']} _({f['source']})_" for f in also]
     if answer["suspected"]:
         lines += ["", f"{labels['causes']}:", ""]
         lines += [f"- {c['name']}: {c['explanation']}" for c in answer["suspected"]]
     return [*lines, ""]
+
+
+def _startback(answer: dict[str, Any]) -> list[str]:
+    startback = answer["startback"]
+    if not startback:
+        return []
+    # The matched care is self-care advice: left out when a doctor decides today (clinical-rules §10).
+    care = f" {startback['care']}" if answer["expectations"] else ""
+    return [f"STarT Back: {startback['name']} (total {startback['total']}/9, psychosocial "
+            f"{startback['psychosocial']}/5).{care}", "", f"_{startback['notice']}_", ""]
 
 
 def _detail(answer: dict[str, Any], labels: dict[str, str]) -> str:
@@ -31,10 +54,7 @@ def _detail(answer: dict[str, Any], labels: dict[str, str]) -> str:
         parts += [labels["partial"], ""]
     if answer["flags"]:
         parts += _reasons(answer, labels)
-    startback = answer["startback"]
-    if startback:
-        parts += [f"STarT Back: {startback['name']} (total {startback['total']}/9, psychosocial "
-                  f"{startback['psychosocial']}/5). {startback['care']}", "", f"_{startback['notice']}_", ""]
+    parts += _startback(answer)
     parts.append(f"_{answer['disclaimer']}_")
     return "\n".join(parts)
 
@@ -44,9 +64,29 @@ def assessment_card(answer: dict[str, Any], links: list[dict[str, str]], labels:
     return {
         "uuid": str(uuid.uuid4()),
         "summary": _summary(f"Rugwijzer: {answer['action']['name']}"
-                            + "".join(f"; {f['title']}" for f in answer["flags"])),
+                            + "".join(f"; {f['title']}" for f in answer["flags"] if not f["also_tell"])),
         "indicator": INDICATORS[answer["urgency"]],
         "detail": _detail(answer, labels),
+        "source": {"label": "Rugwijzer", "url": links[0]["url"]},
+        "links": links,
+    }
+
+
+def emergency_problem_card(emergency: Mapping[str, Any], fields: list[str], links: list[dict[str, str]],
+                           labels: dict[str, str]) -> dict[str, Any]:
+    """A critical card for a questionnaire response that cannot be assessed but whose valid answers
+    already show an emergency (contract §1): the emergency first, then the fields to correct."""
+    action = emergency["action"]
+    flags = list(emergency["flags"])
+    detail = [f"**{action['name']}**: {action['action']} ({action['where']})", "", labels["invalid_emergency"], "",
+              *(_flag_line(f, labels) for f in flags), "",
+              f"{labels['incomplete']}: " + ", ".join(f"`{name}`" for name in fields), "",
+              f"_{emergency['disclaimer']}_"]
+    return {
+        "uuid": str(uuid.uuid4()),
+        "summary": _summary(f"Rugwijzer: {action['name']}" + "".join(f"; {f['title']}" for f in flags)),
+        "indicator": "critical",
+        "detail": "\n".join(detail),
         "source": {"label": "Rugwijzer", "url": links[0]["url"]},
         "links": links,
     }

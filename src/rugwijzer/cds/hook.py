@@ -49,6 +49,14 @@ def discovery() -> dict[str, Any]:
     }]}
 
 
+class PrefetchError(ValueError):
+    """The prefetched value is not a Bundle or resource this service can read."""
+
+    def __init__(self, field: str, message: str, allowed: str) -> None:
+        super().__init__(f"{field}: {message} (allowed: {allowed})")
+        self.field, self.message, self.allowed = field, message, allowed
+
+
 def _is_ours(resource: Any) -> TypeGuard[dict[str, Any]]:
     if not isinstance(resource, dict) or resource.get("resourceType") != "QuestionnaireResponse":
         return False
@@ -60,7 +68,11 @@ def _is_ours(resource: Any) -> TypeGuard[dict[str, Any]]:
 def latest_response(prefetched: Any) -> dict[str, Any] | None:
     """The latest of our QuestionnaireResponses in a prefetched value (a Bundle or one resource)."""
     if isinstance(prefetched, dict) and prefetched.get("resourceType") == "Bundle":
-        candidates = [e.get("resource") for e in prefetched.get("entry") or () if isinstance(e, dict)]
+        entries = prefetched.get("entry")
+        if entries is not None and not isinstance(entries, list):
+            raise PrefetchError("prefetch.questionnaireResponse.entry", f"got {type(entries).__name__}",
+                                "a list of Bundle entries")
+        candidates = [e.get("resource") for e in entries or () if isinstance(e, dict)]
     else:
         candidates = [prefetched]
     ours = [r for r in candidates if _is_ours(r)]

@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn, Optional
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from rugwijzer import __version__
 from rugwijzer.core.knowledge import Lang, Region
@@ -38,6 +39,13 @@ class LangOption(StrEnum):
 class RegionOption(StrEnum):
     be = "be"
     nl = "nl"
+
+
+class RulesLangOption(StrEnum):
+    nl = "nl"
+    fr = "fr"
+    en = "en"
+    all = "all"
 
 
 class RulesFormat(StrEnum):
@@ -74,6 +82,12 @@ def _read_input(file: Path | None) -> bytes:
         return file.read_bytes()
     except OSError as exc:
         _fail(f"cannot read {file}: {exc.strerror}")
+
+
+def _misconfigured(message: str) -> NoReturn:
+    """A setting or the data folder cannot be used: one line, exit status 1."""
+    Console(stderr=True).print(f"[bold red]{escape(message)}[/]", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
 
 
 def _fail(message: str) -> NoReturn:
@@ -157,9 +171,13 @@ def _parse_date(value: str | None) -> date:
 def _fail_with_problems(exc: IntakeError, lang: Lang) -> NoReturn:
     _ = gettext_for(lang)
     console = Console(stderr=True, highlight=False)
-    if exc.emergency:
-        action = exc.emergency["action"]
+    emergency = exc.emergency
+    if emergency:  # shown first (contract §1): the error must not hide what to do now
+        action = emergency["action"]
         console.print(f"[bold white on red] {action['name']} [/] [bold]{action['action']}[/]")
+        console.print(f"[bold]→ {action['where']}[/]")
+        for flag in emergency["flags"]:
+            console.print(f"  • {flag['title']}")
         console.print(_("The valid answers already show an emergency, whatever the others are."))
     heading = _("The intake is not valid. Please correct:")
     allowed = _("allowed")
@@ -167,15 +185,18 @@ def _fail_with_problems(exc: IntakeError, lang: Lang) -> NoReturn:
     for problem in exc.problems:
         console.print(f"  • [bold]{problem.field}[/]: {problem.message}")
         console.print(f"    {allowed}: {problem.allowed}")
+    if emergency:  # and last, so that it does not scroll away under the problems
+        console.print(f"[bold white on red] → {emergency['action']['where']} [/]")
     raise typer.Exit(2)
 
 
 @app.command()
 def rules(
-    lang: LangArg = LangOption.nl,
+    lang: Annotated[RulesLangOption, typer.Option(
+        "--lang", "-l", help="Language of the texts; 'all' shows nl, fr and en side by side.")] = RulesLangOption.nl,
     fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="table, markdown or json.")] = RulesFormat.table,
 ) -> None:
-    """Print every rule, threshold, item and source for clinical review."""
+    """Print every rule, threshold, text and source for clinical review (the complete audit)."""
     from rugwijzer.cli.rules_view import print_rules
     from rugwijzer.knowledge import load_knowledge
 
@@ -187,13 +208,24 @@ def rules(
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 for your own use.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    lang: LangArg = LangOption.nl,
 ) -> None:
     """Start the web app (self-check, diary, API) on this machine."""
     import uvicorn
 
+    from rugwijzer.diary import auth
+    from rugwijzer.storage import StorageError, database_url
     from rugwijzer.web.app import create_app
 
+    try:
+        database_url()  # a wrong setting stops here, in one line, not at the first diary page
+        auth.owner_key()  # the diary's key file, made now so that its owner can find it
+    except StorageError as exc:
+        _misconfigured(str(exc))
+    _ = gettext_for(lang.value)
     typer.echo(f"Rugwijzer: http://{host}:{port}/  (Ctrl+C to stop)")
+    link = f"http://127.0.0.1:{port}/diary/login?code={auth.new_login_code()}&lang={lang.value}"
+    typer.echo(_("Your diary (this link opens it once; do not share it): %(url)s") % {"url": link})
     # No access log: URLs and addresses are personal enough to keep out of logs.
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
 

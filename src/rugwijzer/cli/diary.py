@@ -1,6 +1,6 @@
 """``rugwijzer diary``: keep a pain diary for one episode on this machine, re-assessed at every entry.
 
-    rugwijzer diary start --onset 2026-09-01 [--intake answers.json]
+    rugwijzer diary start --onset 2026-09-01 [--intake answers.json [--started-on YYYY-MM-DD]]
     rugwijzer diary add --date 2026-09-08 --pain 5 [--activity ... --medication ... --notes ...]
     rugwijzer diary show [--json]
     rugwijzer diary export --format csv|json|pdf -o FILE
@@ -28,7 +28,16 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from rugwijzer.cli.app import LangArg, LangOption, RegionArg, RegionOption, _fail, _fail_with_problems, app
+from rugwijzer.cli.app import (
+    LangArg,
+    LangOption,
+    RegionArg,
+    RegionOption,
+    _fail,
+    _fail_with_problems,
+    _misconfigured,
+    app,
+)
 from rugwijzer.core.knowledge import Lang
 from rugwijzer.core.validation import IntakeError, Problem
 from rugwijzer.i18n import gettext_for
@@ -107,8 +116,7 @@ def _errors(lang: Lang) -> Iterator[None]:
                                    "rugwijzer diary end --date YYYY-MM-DD")}
         _fail(hints[exc.code])
     except StorageError as exc:
-        Console(stderr=True).print(f"[bold red]{exc}[/]", highlight=False)
-        raise typer.Exit(1) from None
+        _misconfigured(str(exc))
 
 
 def _fail_problems(problems: list[Problem], lang: Lang) -> NoReturn:
@@ -213,6 +221,9 @@ def start(
     onset: Annotated[str, typer.Option("--onset", help="The day this back pain began (YYYY-MM-DD).")],
     intake_file: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--intake", help="Self-check answers as an intake JSON file (duration_days comes from --onset).")] = None,
+    started_on: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--started-on", help="The day the answers describe, YYYY-MM-DD or 'today' (default: the onset with "
+        "--intake, today when answering in the terminal).")] = None,
     lang: LangArg = LangOption.nl,
     region: RegionArg = RegionOption.be,
     interactive: InteractiveArg = None,
@@ -220,32 +231,49 @@ def start(
 ) -> None:
     """Start a diary for a new episode: the onset date and the self-check answers."""
     from rugwijzer.cli.render import render_assessment
-    from rugwijzer.core.validation import load_json_object
     from rugwijzer.diary.service import Emergency
+    from rugwijzer.services.json_input import load_object
 
     code: Lang = lang.value
     _ = gettext_for(code, DOMAIN)
     today, onset_day = _date(today_text, "--today", date.today()), _date(onset, "--onset")
     console = Console()
     with _errors(code):
+        answered_on = _started_on(started_on, onset_day, today, intake_file is not None)
         if intake_file is not None:
-            answers = load_json_object(_read(intake_file))
+            answers = load_object(_read(intake_file))
         elif _interactive(interactive):
-            answers = _interview(onset_day, today, code, console)
+            answers = _interview(onset_day, answered_on, code, console)
         else:
             _fail(_("--intake: missing. Give the self-check answers as a JSON file, or run the command in a "
                     "terminal to answer the questions."))
         if "emergency" in answers:
             outcome: Any = Emergency(answers["emergency"])
         else:
-            outcome = _service().start(onset_day, answers, today, code, region.value)
-    if isinstance(outcome, Emergency):
-        render_assessment(console, outcome.answer, gettext_for(code, "cli"))
+            outcome = _service().start(onset_day, answers, today, code, region.value, answered_on)
+    if isinstance(outcome, Emergency):  # the note first: the advice ends with the 112 line
         console.print(Text(_("The diary was not started: act on this advice first."), style="bold red"))
+        render_assessment(console, outcome.answer, gettext_for(code, "cli"))
         return
     console.print(Text(_("Diary started for the episode that began on %(date)s (day %(day)s).")
                        % {"date": onset_day.isoformat(), "day": outcome.step.day}, style="bold"))
+    if answered_on != today:
+        console.print(_("The answers count for %(date)s; add later days with: rugwijzer diary add --date "
+                        "YYYY-MM-DD --pain N (--started-on sets another day).") % {"date": answered_on.isoformat()})
     _print_outcome(console, outcome, code)
+
+
+def _started_on(value: str | None, onset: date, today: date, from_file: bool) -> date:
+    """The day the start's answers describe. Answers from a file may have been written down long ago:
+    they count for the onset unless ``--started-on`` says otherwise; answers typed now count for today."""
+    from rugwijzer.diary.validate import check_onset, check_started_on
+
+    check_onset(onset, today)
+    if value is None:
+        return onset if from_file else today
+    chosen = today if value.strip().lower() == "today" else _date(value, "--started-on")
+    check_started_on(chosen, onset, today)
+    return chosen
 
 
 def _read(path: Path) -> bytes:
@@ -431,7 +459,9 @@ def _print_history(console: Console, history: History, lang: Lang) -> None:
                       str(row.step.pain), views.trend_label(row.step.trend, lang), row.answer["action"]["name"],
                       entry.notes if entry else "")
     console.print(table)
+    _print_safety_net(console, history.latest)
     console.print(Panel(Text(history.latest["disclaimer"]), border_style="dim"))
+    _print_act_now(console, history.latest)
 
 
 # ---- printing an outcome ---------------------------------------------------------------------
@@ -449,31 +479,59 @@ def _print_outcome(console: Console, outcome: Outcome, lang: Lang) -> None:
     if outcome.changes is not None:
         _print_changes(console, outcome.changes, lang)
     _print_milestones(console, outcome.answer, lang)
+    _print_safety_net(console, outcome.answer)
     console.print(Panel(Text(outcome.answer["disclaimer"]), border_style="dim"))
+    _print_act_now(console, outcome.answer)
 
 
 def _print_advice(console: Console, answer: dict[str, Any], lang: Lang) -> None:
+    """What to do and where, why (the flags that set the advice), and in an emergency or urgent
+    result the lower flags under "also tell the doctor" (clinical rules §10)."""
     _ = gettext_for(lang, DOMAIN)
     action = answer["action"]
     body = Text.assemble((action["name"], COLOURS[answer["urgency"]]), "\n", action["action"], "\n",
                          (f"→ {action['where']}", "bold"))
     for flag in answer["flags"]:
-        body.append(f"\n• {flag['title']} [{flag['level']}]")
+        if not flag.get("also_tell"):
+            body.append(f"\n• {flag['title']}")
+    also_tell = [flag for flag in answer["flags"] if flag.get("also_tell")]
+    if also_tell:
+        body.append(f"\n{answer['also_tell_heading']}", style="bold")
+        for flag in also_tell:
+            body.append(f"\n• {flag['title']}")
     console.print(Panel(body, title=_("What to do now")))
 
 
+def _print_safety_net(console: Console, answer: dict[str, Any]) -> None:
+    """The tiers of the safety net above the advice's own level (none for an emergency)."""
+    for tier in answer.get("safety_net", []):
+        console.print(Text(tier["heading"], style=COLOURS[tier["level"]]))
+        for sign in tier["signs"]:
+            console.print(f"  • {sign}", highlight=False)
+
+
+def _print_act_now(console: Console, answer: dict[str, Any]) -> None:
+    """An emergency ends with where to go and the number to call: it must not scroll away."""
+    if answer["urgency"] == "emergency":
+        console.print(Text(answer["action"]["where"], style=COLOURS["emergency"]))
+
+
 def _print_changes(console: Console, diff: Changes, lang: Lang) -> None:
+    from rugwijzer.services.assessing import default_assessor
+
     _ = gettext_for(lang, DOMAIN)
     if not diff.anything:
         console.print(_("Nothing changed in the advice since the previous entry."))
         return
+    names = {str(k): v for k, v in default_assessor().explainer(lang).urgencies.items()}  # words, never ids
     console.rule(_("What changed"))
     if diff.urgency != diff.urgency_before:
-        console.print(_("Advice: %(before)s → %(now)s") % {"before": diff.urgency_before, "now": diff.urgency})
+        console.print(_("Advice: %(before)s → %(now)s") % {"before": names[diff.urgency_before],
+                                                          "now": names[diff.urgency]})
     for flag in diff.new_flags:
-        console.print("+ " + _("New") + f": {flag['title']} [{flag['level']}]", highlight=False)
-    for flag, before in diff.level_changes:
-        console.print(f"~ {flag['title']}: {before} → {flag['level']}", highlight=False)
+        console.print("+ " + _("New") + f": {flag['title']}", highlight=False)
+    for flag, _before in diff.level_changes:
+        console.print("~ " + _("Changed") + f": {flag['title']}", highlight=False)
     for flag in diff.cleared_flags:
         console.print("- " + _("No longer") + f": {flag['title']}", highlight=False)
     for milestone in diff.milestones_reached:

@@ -30,8 +30,9 @@ from rugwijzer.cli.app import (
     app,
 )
 from rugwijzer.core.knowledge import Lang, Region
-from rugwijzer.core.validation import IntakeError, load_json_object
+from rugwijzer.core.validation import IntakeError
 from rugwijzer.i18n import gettext_for
+from rugwijzer.services.json_input import load_object
 
 
 @app.command()
@@ -52,7 +53,7 @@ def report(
     region_code: Region = region.value
     assessor = _assessor(default_assessor)
     try:
-        intake = load_json_object(_read_input(file))
+        intake = load_object(_read_input(file))
         answer = assessor.assess(intake, today, lang_code, region_code)
     except IntakeError as exc:
         _fail_with_problems(exc, lang_code)

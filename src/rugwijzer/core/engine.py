@@ -22,12 +22,13 @@ from rugwijzer.core.conditions import (
     compile_condition,
     compile_group,
 )
-from rugwijzer.core.intake import Intake, StartBackAnswers
+from rugwijzer.core.intake import RISK_FACTORS, Intake, StartBackAnswers
 from rugwijzer.core.knowledge import URGENCIES, KnowledgeBase, Level, Urgency
 from rugwijzer.core.validation import ParsedIntake, missing_error
 
 Risk = Literal["low", "medium", "high"]
 Nsaid = Literal["second_choice", "avoid"]
+ParacetamolDose = Literal["standard", "reduced_dose"]
 _RANK: dict[str, int] = {u: i for i, u in enumerate(URGENCIES)}
 
 
@@ -49,6 +50,8 @@ class StartBackScore(NamedTuple):
 
 class MedicationAdvice(NamedTuple):
     first_choice: str
+    paracetamol: ParacetamolDose
+    paracetamol_cautions: tuple[str, ...]
     nsaid: Nsaid
     nsaid_cautions: tuple[str, ...]
 
@@ -76,7 +79,7 @@ class Assessment(NamedTuple):
     episode: str | None
     suspected: tuple[str, ...]
     startback: StartBackScore | None
-    medication: MedicationAdvice
+    medication: MedicationAdvice | None  # None in an emergency: no self-medication advice
     plan: tuple[PlanStep, ...]
     avoid: tuple[str, ...]
     tips: tuple[str, ...]
@@ -88,6 +91,8 @@ class Assessment(NamedTuple):
     assessed_on: date
     onset: date | None
     milestones: tuple[MilestoneDate, ...]
+    # Whether "what to expect" and the milestones apply (not while a doctor is needed today or now).
+    expectations: bool
 
 
 # ---- compiled knowledge -------------------------------------------------------------------
@@ -169,13 +174,21 @@ class Engine:
         self._tips_gate = self._compile("tips.yaml", "skip_when", kb.tips.skip_when, domains)
         self._tips = tuple(_Item(t.id, self._compile("tips.yaml", t.id, t.personal_when, domains))
                            for t in kb.tips.items)
+        med = kb.medication
+        self._medication_gate = self._compile("medication.yaml", "skip_when", med.skip_when, domains)
+        self._nsaid_gate = self._compile("medication.yaml", "nsaid_avoid_when", med.nsaid_avoid_when, domains)
         self._cautions = tuple(_Item(c.id, self._compile("medication.yaml", c.id, c.when, domains))
-                               for c in kb.medication.cautions)
+                               for c in med.cautions)
+        self._paracetamol_cautions = tuple(
+            _Item(c.id, self._compile("medication.yaml", c.id, c.when, domains)) for c in med.paracetamol_cautions)
+        self._expectations_gate = self._compile("messages.yaml", "expectations_skip_when",
+                                                kb.messages.expectations_skip_when, domains)
         self._episodes = tuple((e.id, e.max_days) for e in kb.meta.episodes)
         self._startback = _StartBackScorer(kb)
         self._milestones = tuple((m.id, m.day, timedelta(days=m.day)) for m in kb.messages.milestones)
         self._default_destination = {u.id: u.destination for u in kb.messages.urgencies}
         self._flag_destination = {f.id: f.destination for f in kb.flags}
+        self._overriding = frozenset(d.id for d in kb.messages.destinations if d.overrides)
         # FiredFlag values are immutable, so each rule's two possible answers are built once, already
         # in output order (highest level first, then id); the fast path then needs no sorting.
         self._fired_as: dict[bool, tuple[FiredFlag, ...]] = {}
@@ -196,6 +209,7 @@ class Engine:
         self._avoid_test = compile_group([i.condition for i in self._avoid])
         self._tips_test = compile_group([i.condition for i in self._tips])
         self._cautions_test = compile_group([i.condition for i in self._cautions])
+        self._paracetamol_test = compile_group([i.condition for i in self._paracetamol_cautions])
 
     # -- construction helpers --
 
@@ -223,8 +237,12 @@ class Engine:
             *(("meta.yaml", e.id, e.source) for e in kb.meta.episodes),
             *(("messages.yaml", m.id, m.source) for m in kb.messages.milestones),
             ("medication.yaml", "medication", kb.medication.source),
+            *(("medication.yaml", c.id, c.source)
+              for c in (*kb.medication.cautions, *kb.medication.paracetamol_cautions)),
+            ("messages.yaml", "prognosis", kb.messages.prognosis_source),
             ("startback.yaml", "startback", kb.startback.source),
             *(("differences.yaml", d.id, d.source) for d in kb.differences),
+            *(("risk_factors.yaml", key, r.source) for key, r in kb.risk_factors.items()),
         ]
         for filename, entry, source in cited:
             keys = kb.source_keys(source)
@@ -236,6 +254,9 @@ class Engine:
                           ("tips.yaml", [t.id for t in kb.tips.items]),
                           ("causes.yaml", [c.id for c in kb.causes])):
             self._check_unique(name, ids)
+        expected = {*RISK_FACTORS, "pregnancy"}  # the intake's ids, plus pregnancy (contract §2)
+        if set(kb.risk_factors) != expected:
+            raise EngineError(f"risk_factors.yaml: expected exactly {sorted(expected)}")
         destinations = {d.id for d in kb.messages.destinations}
         wanted = {f.destination for f in kb.flags if f.destination} | set(self._default_destination.values())
         if wanted - destinations:
@@ -302,6 +323,7 @@ class Engine:
         known = complete or facts["duration_days"] is not UNKNOWN
         pregnant = facts["pregnant"] is True
         onset = today - timedelta(days=intake.duration_days) if known else None
+        expectations = complete and not self._expectations_gate(facts)
         return Assessment(
             urgency=urgency,
             flags=tuple(fired),
@@ -322,7 +344,8 @@ class Engine:
             milestones=tuple(
                 MilestoneDate(m_id, day, onset + offset, intake.duration_days >= day)
                 for m_id, day, offset in self._milestones
-            ) if onset else (),
+            ) if onset and expectations else (),
+            expectations=expectations,
         )
 
     def _plan_steps(self, facts: Mapping[str, Any]) -> tuple[PlanStep, ...]:
@@ -347,23 +370,26 @@ class Engine:
         personal = [t.id for t, hit in zip(self._tips, hits, strict=True) if hit]
         return (*personal, *(t.id for t, hit in zip(self._tips, hits, strict=True) if not hit))
 
-    def _medication(self, facts: Mapping[str, Any], complete: bool) -> MedicationAdvice:
-        if complete:
-            hits = self._cautions_test(facts)
-            cautions = tuple(sorted(c.id for c, hit in zip(self._cautions, hits, strict=True) if hit))
-            unsure = False
-        else:
-            truths = [(c.id, c.condition.evaluate_partial(facts)) for c in self._cautions]
-            cautions = tuple(sorted(c_id for c_id, truth in truths if truth is True))
-            # An unknown caution (partial intake) counts as present: conservative when unsure.
-            unsure = any(truth is UNKNOWN for _, truth in truths)
-        nsaid: Nsaid = "avoid" if cautions or unsure else "second_choice"
-        return MedicationAdvice(self.kb.medication.first_choice, nsaid, cautions)
+    def _medication(self, facts: Mapping[str, Any], complete: bool) -> MedicationAdvice | None:
+        if not complete or self._medication_gate(facts):
+            return None  # a partial intake is always an emergency (contract §4): no advice either
+        cautions = tuple(sorted(c.id for c, hit in zip(self._cautions, self._cautions_test(facts), strict=True)
+                                if hit))
+        liver = tuple(sorted(c.id for c, hit in zip(self._paracetamol_cautions, self._paracetamol_test(facts),
+                                                   strict=True) if hit))
+        nsaid: Nsaid = "avoid" if cautions or self._nsaid_gate(facts) else "second_choice"
+        return MedicationAdvice(self.kb.medication.first_choice, "reduced_dose" if liver else "standard", liver,
+                                nsaid, cautions)
 
     def _destination(self, urgency: Urgency, fired: list[FiredFlag]) -> str:
-        """A flag's own destination (e.g. the maternity unit) only when it is the sole emergency."""
+        """One destination (clinical-rules §10): an overriding one (call 112, do not travel) whenever
+        an emergency flag names it; another flag's own (the maternity unit) only when every emergency
+        flag names it; else the urgency's."""
         if urgency == "emergency":
             special = {self._flag_destination[f.id] for f in fired if f.level == "emergency"}
+            overriding = sorted(d for d in special if d in self._overriding)
+            if overriding:
+                return overriding[0]
             if len(special) == 1:
                 only = special.pop()
                 if only is not None:

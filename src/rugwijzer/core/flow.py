@@ -6,19 +6,27 @@ pure: no I/O, no clock. The web app, ``rugwijzer check`` and the FHIR Questionna
 Data model (frozen pydantic models, built by :func:`build_flow`; load the packaged one with
 ``rugwijzer.knowledge.load_flow()``):
 
-- :class:`Flow` — ``screens`` in order, ``texts`` (yes, no, ...). ``flow.question(field)`` and
-  ``flow.screen(id)`` look things up.
-- :class:`Screen` — ``id``, ``title``, optional ``intro``, ``notice`` (the STarT Back copyright) and
-  ``ask_when``, and its ``questions``. One screen is one form: its conditions only use answers from
-  earlier screens.
+- :class:`Flow` — ``screens`` in order, ``texts`` (yes, no, none of these, ...).
+  ``flow.question(field)`` (also a checklist item) and ``flow.screen(id)`` look things up;
+  ``flow.questions()`` yields the questions as shown, ``flow.fields()`` every answerable field (a
+  checklist's items instead of the checklist), ``flow.checklist_of(field)`` the checklist asking it.
+- :class:`Screen` — ``id``, ``title``, optional ``intro``, ``notice`` (the STarT Back copyright),
+  ``ask_when`` and ``offered`` (an extra the person chooses), and its ``questions``. One screen is one
+  form: its conditions only use answers from earlier screens.
 - :class:`Question` — ``field`` (the contract's intake field; ``startback.<key>``; or a ``helper``
-  that only steers the flow and never reaches the engine), ``kind`` (``boolean``, ``choice``,
-  ``integer``, ``duration``, ``multi``), ``label``, ``help`` ("what does this mean?"), ``options``
-  (each an :class:`Option` with the contract ``value``: true/false/null or an enum id), ``min``/``max``
+  that only steers the flow and never reaches the engine; or a checklist's own name), ``kind``
+  (``boolean`` when left out, ``choice``, ``integer``, ``duration``, ``multi``, ``checklist``),
+  ``label``, ``help`` ("what does this mean?"), ``options`` (each an :class:`Option` with the
+  contract ``value``: true/false/null or an enum id; a plain yes/no lists "no" first), ``min``/``max``
   and ``unit`` (integers), ``units`` (durations, each a :class:`Unit` of so many days), ``optional``,
   ``ask_when`` (condition text in the knowledge base's condition language) and ``skip_value`` (what
   the intake gets when the question is not asked). ``question.alarm`` is true when the engine's
   emergency, urgent or soon rules read the field.
+- A checklist ("which of these apply?", issue 9) has ``items``: yes/no questions of their own, each
+  a contract field. Its options are the items' field names and ``"none"`` (:data:`NONE`, "none of
+  these", last). Its answer is the list of ticked fields, or ``["none"]``; nothing ticked is an error
+  (``required``), never "no", and "none" next to an item is ``none_and_more``. In the intake each
+  item becomes true or false. An item may also be answered on its own (a FHIR response, the diary).
 
 Answers are a plain dict ``{field: value}`` with typed values (bool, int, str, None, list of ids).
 
@@ -27,7 +35,8 @@ Running the flow (``answers`` = everything answered so far):
 - ``flow.applies(item, answers)`` — does this screen or question apply (an unknown counts as yes)?
 - ``flow.active_screens(answers)``, ``flow.next_screen(answers)`` (first screen still to answer),
   ``flow.screen_after(id, answers)``, ``flow.screen_before(id, answers)``, ``flow.is_finished(answers)``,
-  ``flow.progress(id, answers)`` (step n of m).
+  ``flow.answered(question, answers)``, ``flow.steps_left(id, answers)`` ("about N steps left": it
+  never grows by surprise) and ``flow.progress(id, answers)`` (screens done + 1, estimated total).
 - ``flow.to_intake(answers)`` — the intake dict for the engine (skipped questions get their skip
   value; helpers are dropped; STarT Back becomes its object when all nine are known).
 - ``flow.clean(raw)`` — only valid answers to questions that still apply (after a changed answer).
@@ -53,12 +62,13 @@ from rugwijzer.core.intake import REQUIRED_FIELDS, Intake, StartBackAnswers
 from rugwijzer.core.knowledge import Id, KnowledgeBase, Text
 from rugwijzer.core.validation import IntakeError, parse_intake
 
-Kind = Literal["boolean", "choice", "integer", "duration", "multi"]
+Kind = Literal["boolean", "choice", "integer", "duration", "multi", "checklist"]
 OptionValue = bool | str | None
 AnswerValue = bool | int | str | None | list[str]
 Answers = Mapping[str, AnswerValue]
-ErrorCode = Literal["required", "choose", "whole_number", "range", "unit", "conflict"]
+ErrorCode = Literal["required", "choose", "whole_number", "range", "unit", "conflict", "none_and_more"]
 STARTBACK_PREFIX = "startback."
+NONE = "none"  # the "none of these" answer of a checklist
 # Flags at these levels change what a person must do; a question they read is an alarm question.
 ALARM_LEVELS = frozenset({"emergency", "urgent", "soon"})
 
@@ -84,7 +94,7 @@ class Unit(_Strict):
 
 class Question(_Strict):
     field: str
-    kind: Kind
+    kind: Kind = "boolean"
     label: Text | None = None
     help: Text | None = None
     options: list[Option] = []
@@ -96,6 +106,7 @@ class Question(_Strict):
     helper: bool = False
     ask_when: str | None = None
     skip_value: AnswerValue = None
+    items: list[Question] = []  # checklist: one yes/no intake field per checkbox
     alarm: bool = False  # set by build_flow from the engine's rules, never written in the data
 
     @property
@@ -113,6 +124,7 @@ class Screen(_Strict):
     intro: Text | None = None
     notice: Text | None = None  # filled in from startback.yaml for STarT Back screens
     ask_when: str | None = None
+    offered: bool = False  # an extra the person chooses: counted in "steps left" once chosen
     questions: list[Question] = Field(min_length=1)
 
 
@@ -163,14 +175,30 @@ class Flow(_Strict):
         raise KeyError(screen_id)
 
     def question(self, name: str) -> Question:
+        """A question by field: also a checklist (by its name) and each of its items (a yes/no
+        question of its own, e.g. for the diary and FHIR)."""
         if not self._index:
-            self._index.update((q.field, q) for _, q in self.questions())
+            for _, question in self.questions():
+                self._index.update((q.field, q) for q in (question, *question.items))
         return self._index[name]
 
     def questions(self) -> Iterator[tuple[Screen, Question]]:
+        """The questions as shown: a checklist is one question."""
         for screen in self.screens:
             for question in screen.questions:
                 yield screen, question
+
+    def fields(self) -> Iterator[tuple[Screen, Question]]:
+        """Every answerable field: a checklist's items instead of the checklist."""
+        for screen, question in self.questions():
+            yield from ((screen, q) for q in (question.items or [question]))
+
+    def checklist_of(self, name: str) -> Question | None:
+        """The checklist that asks field ``name``, if any."""
+        for _, question in self.questions():
+            if any(item.field == name for item in question.items):
+                return question
+        return None
 
     def condition(self, item: Screen | Question) -> Condition | None:
         """The compiled ``ask_when`` of a screen or question."""
@@ -178,24 +206,44 @@ class Flow(_Strict):
 
     # ---- which questions apply ---------------------------------------------------------------
 
-    def _pass(self, answers: Answers, unknown_asks: bool = True) -> tuple[dict[str, Any], dict[str, list[Question]]]:
+    def _pass(self, answers: Answers, unknown_asks: bool = True,
+              estimate: bool = False) -> tuple[dict[str, Any], dict[str, list[Question]]]:
         """One pass in order (conditions only look back): every field's value as far as known
         (the answer, the skip value of a question that does not apply, or UNKNOWN) and, per
         screen, the questions that are asked. A condition that cannot be decided yet asks,
-        unless ``unknown_asks`` is false (only used to estimate progress)."""
+        unless ``unknown_asks`` is false; with ``estimate`` (steps left), an undecided
+        ``offered`` screen does not count: the person has not chosen it (yet)."""
         facts: dict[str, Any] = {}
         active: dict[str, list[Question]] = {}
         undecided = None if unknown_asks else False
         for screen in self.screens:
-            screen_on = self._holds(screen, facts, undecided) is not False
+            on_undecided = False if estimate and screen.offered else undecided
+            screen_on = self._holds(screen, facts, on_undecided) is not False
             asked = active[screen.id] = []
             for question in screen.questions:
                 if screen_on and self._holds(question, facts, undecided) is not False:
                     asked.append(question)
-                    facts[question.field] = answers.get(question.field, UNKNOWN)
+                    for item in question.items or [question]:
+                        facts[item.field] = self._answer(question, item, answers)
                 else:
-                    facts[question.field] = self.skip_value(question)
+                    for item in question.items or [question]:
+                        facts[item.field] = self.skip_value(item)
         return facts, active
+
+    @staticmethod
+    def _answer(question: Question, item: Question, answers: Answers) -> Any:
+        """An answer as far as known; a checklist item from the checklist's ticks (or given on
+        its own, as a FHIR response does)."""
+        if item.field in answers or item is question:
+            return answers.get(item.field, UNKNOWN)
+        ticked = answers.get(question.field)
+        return item.field in ticked if isinstance(ticked, list) else UNKNOWN
+
+    def answered(self, question: Question, answers: Answers) -> bool:
+        """Whether a question has an answer (a checklist: as a list, or every item on its own)."""
+        if question.field in answers:
+            return True
+        return bool(question.items) and all(item.field in answers for item in question.items)
 
     def resolve(self, answers: Answers) -> dict[str, Any]:
         """Every field's value as far as known: answer, skip value, or UNKNOWN."""
@@ -212,10 +260,12 @@ class Flow(_Strict):
 
     def applies(self, item: Screen | Question, answers: Answers) -> bool:
         """Whether a screen or question is asked, given the answers so far. A condition that
-        depends on an unanswered question counts as true: an unknown never hides a question."""
+        depends on an unanswered question counts as true: an unknown never hides a question.
+        A checklist item applies when its checklist does."""
         active = self._pass(answers)[1]
         if isinstance(item, Question):
-            return any(item in questions for questions in active.values())
+            owner = self.checklist_of(item.field) or item
+            return any(owner in questions for questions in active.values())
         return bool(active[item.id])
 
     def active_questions(self, screen: Screen, answers: Answers) -> list[Question]:
@@ -230,7 +280,7 @@ class Flow(_Strict):
         """The first screen with a question that applies and has no answer yet."""
         active = self._pass(answers)[1]
         for screen in self.screens:
-            if any(q.field not in answers for q in active[screen.id]):
+            if any(not self.answered(q, answers) for q in active[screen.id]):
                 return screen
         return None
 
@@ -246,19 +296,31 @@ class Flow(_Strict):
         ids = [s.id for s in self.screens]
         return next((s for s in reversed(self.screens[:ids.index(screen_id)]) if active[s.id]), None)
 
+    def steps_left(self, screen_id: str, answers: Answers) -> int:
+        """"About N steps left", this screen included: the screens from here on that apply or
+        may still apply (an undecided condition counts, so the number never grows by surprise;
+        it only drops, by one a screen or more when a follow-up turns out not to apply). An
+        ``offered`` extra counts once the person chose it."""
+        active = self._pass(answers, estimate=True)[1]
+        ids = [s.id for s in self.screens]
+        later = self.screens[ids.index(screen_id) + 1:]
+        return 1 + sum(1 for s in later if active[s.id])
+
     def progress(self, screen_id: str, answers: Answers) -> tuple[int, int]:
-        """(number of this screen, number of screens) for "step 3 of 15". Screens whose condition
-        is still open are not counted yet, so the total only grows when one turns out to apply."""
-        active = self._pass(answers, unknown_asks=False)[1]
-        counted = [s.id for s in self.screens if active[s.id] or s.id == screen_id]
-        return counted.index(screen_id) + 1, len(counted)
+        """(number of this screen, estimated number of screens) for "step 3 of about 7": the
+        screens done so far plus :meth:`steps_left`. The total never grows by surprise."""
+        active = self._pass(answers)[1]
+        ids = [s.id for s in self.screens]
+        done = sum(1 for s in self.screens[:ids.index(screen_id)] if active[s.id])
+        return done + 1, done + self.steps_left(screen_id, answers)
 
     def is_finished(self, answers: Answers) -> bool:
         return self.next_screen(answers) is None
 
     def skip_value(self, question: Question) -> AnswerValue:
         """What the intake holds for a question that is not asked."""
-        if (question.skip_value is not None or question.helper or question.field in REQUIRED_FIELDS
+        if (question.skip_value is not None or question.helper or question.items
+                or question.field in REQUIRED_FIELDS
                 or question.field.startswith(STARTBACK_PREFIX)):  # no STarT Back: no object at all
             return question.skip_value
         default: AnswerValue = Intake.model_fields[question.field].get_default(call_default_factory=True)
@@ -267,20 +329,22 @@ class Flow(_Strict):
     # ---- answers to intake -------------------------------------------------------------------
 
     def to_intake(self, answers: Answers) -> dict[str, Any]:
-        """The intake for the engine: answered fields and the skip values of questions that do not
-        apply; unknown fields are left out (the engine then treats them as unknown, contract §4)."""
+        """The intake for the engine: answered fields (a checklist's items each true or false)
+        and the skip values of questions that do not apply; unknown fields are left out (the
+        engine then treats them as unknown, contract §4)."""
         intake: dict[str, Any] = {}
         startback: dict[str, Any] = {}
         facts = self.resolve(answers)
         for _, question in self.questions():
-            value = facts[question.field]
-            if question.helper or value is UNKNOWN:
-                continue
-            if question.field.startswith(STARTBACK_PREFIX):
-                if value is not None:
-                    startback[question.field.removeprefix(STARTBACK_PREFIX)] = value
-            elif question.field in REQUIRED_FIELDS or question.field in answers:
-                intake[question.field] = list(value) if isinstance(value, list) else value
+            for item in question.items or [question]:
+                value = facts[item.field]
+                if item.helper or value is UNKNOWN:
+                    continue
+                if item.field.startswith(STARTBACK_PREFIX):
+                    if value is not None:
+                        startback[item.field.removeprefix(STARTBACK_PREFIX)] = value
+                elif item.field in REQUIRED_FIELDS or item.field in answers or question.field in answers:
+                    intake[item.field] = list(value) if isinstance(value, list) else value
         if set(startback) == set(StartBackAnswers.model_fields):  # all nine or none (contract §1.3)
             intake["startback"] = startback
         return intake
@@ -291,7 +355,8 @@ class Flow(_Strict):
         valid = {name: value for name, value in raw.items()
                  if _known(self, name) and accepts(self.question(name), value)}
         active = self._pass(valid)[1]  # what applies is decided by earlier answers only
-        return {q.field: valid[q.field] for s in self.screens for q in active[s.id] if q.field in valid}
+        kept = [f.field for s in self.screens for q in active[s.id] for f in (q, *q.items)]
+        return {name: valid[name] for name in kept if name in valid}
 
     # ---- form strings to answers -------------------------------------------------------------
 
@@ -315,6 +380,8 @@ class Flow(_Strict):
         texts = [v.strip() for v in values if v.strip()]
         if question.kind == "multi":
             return _parse_multi(question, texts)
+        if question.kind == "checklist":
+            return _parse_checklist(question, texts)
         if not texts:
             if question.optional:
                 return None
@@ -360,6 +427,19 @@ def _parse_multi(question: Question, texts: list[str]) -> AnswerValue | FieldErr
     return [t for t in allowed if t in texts]  # in the order of the options, each once
 
 
+def _parse_checklist(question: Question, texts: list[str]) -> AnswerValue | FieldError:
+    """Ticked items (in the order of the list), or ["none"]. Nothing ticked is not "no": it is
+    an error, as is "none of these" next to an item."""
+    if not texts:
+        return FieldError(question.field, "required")
+    allowed = [token(o.value) for o in question.options]
+    if any(t not in allowed for t in texts):
+        return FieldError(question.field, "choose")
+    if NONE in texts and len(set(texts)) > 1:
+        return FieldError(question.field, "none_and_more")
+    return [t for t in allowed if t in texts]
+
+
 def _parse_number(question: Question, text: str, unit_id: str) -> AnswerValue | FieldError:
     low, high = question.min, question.max
     if not text.isdecimal() or not text.isascii():
@@ -379,10 +459,12 @@ def accepts(question: Question, value: object) -> bool:
     """Whether a typed value is a valid answer (used on answers carried between screens)."""
     if question.kind in ("boolean", "choice"):
         return question.option(value) is not None  # type: ignore[arg-type]
-    if question.kind == "multi":
+    if question.kind in ("multi", "checklist"):
         allowed = {o.value for o in question.options}
-        return (isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)
-                and len(set(value)) == len(value))
+        if not (isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)
+                and len(set(value)) == len(value)):
+            return False
+        return question.kind == "multi" or (bool(value) and (NONE not in value or len(value) == 1))
     if value is None:
         return question.optional
     return (isinstance(value, int) and not isinstance(value, bool)
@@ -434,8 +516,8 @@ def submit(flow: Flow, engine: Engine, screen: Screen, form: Mapping[str, Sequen
     merged = flow.clean({**earlier, **values})
     if errors:
         return Step(merged, errors)
-    on_screen = {q.field for q in screen.questions}
-    clashes = [e for e in conflicts(flow, merged) if e.field in on_screen or set(e.others) & on_screen]
+    on_screen = {f.field: q.field for q in screen.questions for f in (q, *q.items)}
+    clashes = [e for e in conflicts(flow, merged) if e.field in on_screen or set(e.others) & set(on_screen)]
     if clashes:
         return Step(merged, {_screen_field(e, on_screen): e for e in clashes})
     emergency = emergency_stop(engine, flow, merged, today)
@@ -445,9 +527,9 @@ def submit(flow: Flow, engine: Engine, screen: Screen, form: Mapping[str, Sequen
     return Step(merged, next=following)
 
 
-def _screen_field(error: FieldError, on_screen: set[str]) -> str:
-    """Tie a conflict to a field the person can change on this screen."""
-    return next(f for f in (error.field, *error.others) if f in on_screen)
+def _screen_field(error: FieldError, on_screen: Mapping[str, str]) -> str:
+    """Tie a conflict to a question the person can change on this screen (a checklist for its items)."""
+    return on_screen[next(f for f in (error.field, *error.others) if f in on_screen)]
 
 
 # ---- building and checking ---------------------------------------------------------------------
@@ -497,6 +579,8 @@ def _complete_screen(screen: Screen, texts: dict[str, Text], kb: KnowledgeBase,
 def _complete_question(question: Question, texts: dict[str, Text], kb: KnowledgeBase,
                        alarm_fields: frozenset[str]) -> Question:
     """Fill in what the data leaves to others: yes/no options, STarT Back wording, alarm."""
+    if question.kind == "checklist":
+        return _complete_checklist(question, texts, kb, alarm_fields)
     update: dict[str, Any] = {"alarm": question.field in alarm_fields}
     options = list(question.options)
     if question.field.startswith(STARTBACK_PREFIX):
@@ -510,12 +594,30 @@ def _complete_question(question: Question, texts: dict[str, Text], kb: Knowledge
                 raise FlowError(f"{question.field}: not a STarT Back item of startback.yaml")
             update["label"] = question.label or item.paraphrase
     if question.kind == "boolean" and not options:
-        options = [Option(value=True), Option(value=False)]
+        options = [Option(value=False), Option(value=True)]  # "no" first, everywhere
     default_labels: dict[OptionValue, Text | None] = {True: texts.get("yes"), False: texts.get("no")}
     update["options"] = [o if o.label else o.model_copy(update={"label": default_labels.get(o.value)})
                          for o in options]
     completed = question.model_copy(update=update)
     if completed.label is None or any(o.label is None for o in completed.options):
+        raise FlowError(f"{question.field}: every question and option needs a label in nl, fr and en")
+    return completed
+
+
+def _complete_checklist(question: Question, texts: dict[str, Text], kb: KnowledgeBase,
+                        alarm_fields: frozenset[str]) -> Question:
+    """A checklist's items become yes/no questions of their own; its options are the items and
+    "none of these" (last)."""
+    if not question.items or question.options:
+        raise FlowError(f"{question.field}: a checklist has items (and no options of its own)")
+    if "none_of_these" not in texts:
+        raise FlowError("texts: a checklist needs the words for none_of_these")
+    items = [_complete_question(i, texts, kb, alarm_fields) for i in question.items]
+    options = [Option(value=i.field, label=i.label) for i in items]
+    options.append(Option(value=NONE, label=texts["none_of_these"]))
+    completed = question.model_copy(update={"items": items, "options": options,
+                                            "alarm": any(i.alarm for i in items)})
+    if completed.label is None:
         raise FlowError(f"{question.field}: every question and option needs a label in nl, fr and en")
     return completed
 
@@ -560,23 +662,44 @@ def _check_fields(flow: Flow) -> None:
     screen_ids = [s.id for s in flow.screens]
     if len(set(screen_ids)) != len(screen_ids):
         raise FlowError(f"screen ids must be unique: {screen_ids}")
-    for screen, question in flow.questions():
-        where = f"{screen.id}.{question.field}"
-        if question.field in seen:
-            raise FlowError(f"{where}: the field is asked twice")
-        seen.add(question.field)
-        if question.helper:
-            _check_helper(question, where)
-        else:
-            _check_question(question, where)
-        can_skip = screen.ask_when is not None or question.ask_when is not None
-        if can_skip and (question.helper or question.field in REQUIRED_FIELDS) \
-                and not accepts(question, question.skip_value):
-            raise FlowError(f"{where}: a question that can be skipped needs a valid skip_value")
+    for screen, top in flow.questions():
+        if top.kind == "checklist":
+            _check_checklist(top, f"{screen.id}.{top.field}")
+            if top.field in seen:
+                raise FlowError(f"{screen.id}.{top.field}: the name is used twice")
+            seen.add(top.field)
+        for question in top.items or [top]:
+            _check_one(screen, question, seen)
     wanted = {*Intake.model_fields, *(STARTBACK_PREFIX + k for k in StartBackAnswers.model_fields)} - {"startback"}
     missing = wanted - seen
     if missing:
         raise FlowError(f"no question asks {sorted(missing)}")
+
+
+def _check_checklist(question: Question, where: str) -> None:
+    if question.field in Intake.model_fields or question.field.startswith(STARTBACK_PREFIX) or question.helper:
+        raise FlowError(f"{where}: a checklist has a name of its own, outside the intake")
+    for item in question.items:
+        if item.kind != "boolean" or item.items or item.ask_when or item.helper:
+            raise FlowError(f"{where}.{item.field}: a checklist item is a plain yes/no intake field "
+                            "without a condition of its own")
+
+
+def _check_one(screen: Screen, question: Question, seen: set[str]) -> None:
+    where = f"{screen.id}.{question.field}"
+    if question.field in seen:
+        raise FlowError(f"{where}: the field is asked twice")
+    seen.add(question.field)
+    if question.items:
+        raise FlowError(f"{where}: only a checklist has items")
+    if question.helper:
+        _check_helper(question, where)
+    else:
+        _check_question(question, where)
+    can_skip = screen.ask_when is not None or question.ask_when is not None
+    if can_skip and (question.helper or question.field in REQUIRED_FIELDS) \
+            and not accepts(question, question.skip_value):
+        raise FlowError(f"{where}: a question that can be skipped needs a valid skip_value")
 
 
 def _check_helper(question: Question, where: str) -> None:
@@ -634,7 +757,7 @@ def _compile_conditions(flow: Flow) -> dict[str, Condition]:
             except ConditionError as exc:
                 raise FlowError(f"{screen.id}: ask_when: {exc} (only answers of earlier screens "
                                 "may be used)") from None
-        for question in screen.questions:
+        for question in (f for q in screen.questions for f in (q.items or [q])):
             if "." not in question.field:
                 values = {o.value for o in question.options if isinstance(o.value, str)}
                 domains[question.field] = Domain(frozenset(values) if values else None)

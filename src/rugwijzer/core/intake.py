@@ -94,6 +94,13 @@ class Intake(BaseModel):
     blood_thinners: bool = False
     nsaid_allergy_or_asthma: bool = False
     off_work_because_of_pain: bool = False
+    neuro_signs_in_different_legs: bool = False
+    cardiovascular_disease: bool = False
+    bp_or_water_tablets: bool = False
+    ssri_antidepressant: bool = False
+    liver_disease: bool = False
+    heavy_alcohol_use: bool = False
+    body_weight_under_50kg: bool = False
     risk_factors: list[RiskFactor] = Field(default_factory=list)
     startback: StartBackAnswers | None = None
 

@@ -24,7 +24,7 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 # Placeholders a text may use; filled in per region when a text is shown.
-PLACEHOLDERS = frozenset({"emergency_number", "out_of_hours", "out_of_hours_number"})
+PLACEHOLDERS = frozenset({"emergency_number", "out_of_hours", "out_of_hours_number", "emergency_department", "physio"})
 
 
 class _Strict(BaseModel):
@@ -53,6 +53,7 @@ class Text(_Strict):
 
 class Reference(_Strict):
     key: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9-]*$")]
+    lay: Text  # the name a lay reader understands, e.g. "Belgische richtlijn (KCE, 2017)"
     citation: NonEmpty
 
 
@@ -67,8 +68,12 @@ class Flag(_Strict):
     level_if_seen_doctor: Level | None = None
     # Where to go when this is the only reason for an emergency (e.g. the maternity unit).
     destination: Id | None = None
+    # A threshold or time window that is Rugwijzer's own choice, not a guideline's (clinical-rules §11).
+    own_choice: Text | None = None
     title: Text
     why: Text
+    # Added to the medication advice when this flag fired (e.g. a child's paracetamol dose).
+    medication_note: Text | None = None
 
 
 class Cause(_Strict):
@@ -133,17 +138,25 @@ class TipSection(Gated):
 class Caution(_Strict):
     id: Id
     when: NonEmpty
+    source: NonEmpty
     text: Text
 
 
-class Medication(_Strict):
+class Medication(Gated):
+    """Medication steps (clinical-rules §5); ``skip_when`` gives no advice at all (``null``)."""
+
     source: NonEmpty
     first_choice: Id
-    first_choice_text: Text
+    nsaid_avoid_when: NonEmpty  # besides the cautions, e.g. until the doctor has seen you today
+    nsaid_avoid_source: NonEmpty
+    paracetamol_standard_text: Text
+    paracetamol_reduced_text: Text
     nsaid_second_choice_text: Text
     nsaid_avoid_text: Text
+    nsaid_avoid_urgent_text: Text
     muscle_relaxants_text: Text
     leaflet_text: Text
+    paracetamol_cautions: list[Caution] = Field(min_length=1)
     cautions: list[Caution] = Field(min_length=1)
 
 
@@ -194,13 +207,24 @@ class Milestone(_Strict):
 class UrgencyLevel(_Strict):
     id: Urgency
     name: Text
-    action: Text  # what to do now; may use region placeholders
-    destination: Id  # where to go, unless a flag names a special destination
+    destination: Id  # where to go, unless an emergency flag names a special destination
 
 
 class Destination(_Strict):
+    """Where to go: ``action`` says what to do now, ``text`` is the short line (one place for both)."""
+
     id: Id
+    action: Text
     text: Text
+    overrides: bool = False  # wins over every other emergency destination (call 112, do not travel)
+
+
+class SafetyTier(_Strict):
+    """One tier of the safety net (clinical-rules §10): signs that call for this level of care."""
+
+    level: Literal["emergency", "urgent", "soon"]
+    heading: Text
+    signs: list[Text] = Field(min_length=1)
 
 
 class RegionInfo(_Strict):
@@ -209,18 +233,32 @@ class RegionInfo(_Strict):
     emergency_number: NonEmpty
     out_of_hours: Text  # the out-of-hours GP service's name
     out_of_hours_number: str = ""
+    emergency_department: Text  # the region's word for it (spoedafdeling, SEH)
+    physio: Text  # kinesitherapeut (BE), fysiotherapeut (NL)
 
 
 class Messages(_Strict):
     disclaimer: Text
     urgencies: list[UrgencyLevel] = Field(min_length=5, max_length=5)
     destinations: list[Destination] = Field(min_length=1)
-    safety_net_emergency: list[Text] = Field(min_length=1)
-    safety_net_doctor: list[Text] = Field(min_length=1)
+    safety_net: list[SafetyTier] = Field(min_length=3, max_length=3)
+    # When "what to expect" and the milestones are left out (clinical-rules §10).
+    expectations_skip_when: NonEmpty
+    expectations_skip_source: NonEmpty
+    prognosis_source: NonEmpty
     prognosis: list[Text] = Field(min_length=1)
     pregnancy_note: Text
+    also_tell_doctor: Text
     milestones: list[Milestone] = Field(min_length=1)
     regions: list[RegionInfo] = Field(min_length=2)
+
+
+class RiskFactorText(_Strict):
+    """A risk factor the person ticked, said back with one small step for it (issue 9 §2)."""
+
+    source: NonEmpty
+    you: Text
+    advice: Text
 
 
 class Difference(_Strict):
@@ -252,6 +290,7 @@ class KnowledgeBase(_Strict):
     startback: StartBack
     messages: Messages
     differences: list[Difference] = Field(min_length=1)
+    risk_factors: dict[Id, RiskFactorText]
 
     @property
     def version(self) -> str:

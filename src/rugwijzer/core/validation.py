@@ -60,13 +60,13 @@ class IntakeError(ValueError):
         return names
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+        # An emergency the valid answers already show comes first: every surface shows it first.
+        out: dict[str, Any] = {"emergency": self.emergency} if self.emergency else {}
+        out.update({
             "message": "invalid intake: " + "; ".join(str(p) for p in self.problems),
             "fields": self.fields,
             "problems": [p.as_dict() for p in self.problems],
-        }
-        if self.emergency:
-            out["emergency"] = self.emergency
+        })
         return out
 
 

@@ -69,9 +69,18 @@ class PainSeries:
             change = self._mean(recent_lo, end) - reference
         if change >= rule.worsening_rise:
             return "worsening"
-        if -change >= rule.improving_drop or (reference > 0 and -change / reference >= rule.improving_ratio):
+        if _improved(rule, reference, change) or self._improved_since_first_week(rule, recent_lo, end):
             return "improving"
         return "stable"
+
+    def _improved_since_first_week(self, rule: TrendRule, recent_lo: int, end: int) -> bool:
+        """A slow, steady fall (7, 7, 6, 5, 5, 4, 4, 3 over four weeks) is too small from one week to
+        the next to count, but it is a real improvement since the first week of the diary."""
+        first_hi = bisect.bisect_left(self.dates, self.dates[0] + timedelta(days=rule.first_week_days), 0, end)
+        if first_hi >= recent_lo:  # the first week is still part of the recent window
+            return False
+        reference = self._mean(0, first_hi)
+        return _improved(rule, reference, self._mean(recent_lo, end) - reference)
 
     def _after(self, days: int, end: int) -> int:
         """Index of the first point less than ``days`` days before the last one."""
@@ -86,6 +95,11 @@ class PainSeries:
         if ref_hi > 0:  # none there: the latest entry at least a week old
             return self.pains[ref_hi - 1]
         return self._mean(0, recent_lo)  # a diary younger than a week: the days before the recent ones
+
+
+def _improved(rule: TrendRule, reference: float, change: float) -> bool:
+    """A drop of at least the minimal important change: in points, or as a share of the reference."""
+    return -change >= rule.improving_drop or (reference > 0 and -change / reference >= rule.improving_ratio)
 
 
 def step_intake(episode: Episode, on: date, pain: int, trend: str, alarms: Mapping[str, Any],

@@ -38,6 +38,7 @@ class TrendRule(_Strict):
     improving_drop: Annotated[float, Field(gt=0, le=10)]
     improving_ratio: Annotated[float, Field(gt=0, le=1)]
     worsening_rise: Annotated[float, Field(gt=0, le=10)]
+    first_week_days: Annotated[int, Field(ge=1, le=14)]
     source: NonEmpty
     justification: NonEmpty
 

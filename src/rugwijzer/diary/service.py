@@ -29,7 +29,7 @@ from rugwijzer.diary.followup import (
 )
 from rugwijzer.diary.model import Entry, Episode, NewEntry
 from rugwijzer.diary.rules import DiaryRules, load_rules
-from rugwijzer.diary.validate import check_entry, check_onset
+from rugwijzer.diary.validate import check_entry, check_onset, check_started_on
 from rugwijzer.services.assessing import Assessor, default_assessor
 from rugwijzer.storage import Database, UnitOfWork
 
@@ -140,15 +140,19 @@ class DiaryService:
 
     # ---- writing ---------------------------------------------------------------------------
     def start(self, onset: date, answers: Mapping[str, Any], today: date, lang: Lang = "nl",
-              region: Region = "be") -> Outcome | Emergency:
-        """Start an episode with the self-check answers; ``duration_days`` comes from ``onset``.
+              region: Region = "be", started_on: date | None = None) -> Outcome | Emergency:
+        """Start an episode with the self-check answers, as they were on ``started_on`` (default:
+        today, for answers given now); ``duration_days`` comes from ``onset``. Answers written down
+        earlier are dated when they were true, so the start's pain never lands after later entries.
 
         An incomplete self-check that already shows an emergency is not stored: the person must act
         now (contract §4). Raises IntakeError or DiaryInputError naming the fields.
         """
         check_onset(onset, today)
-        data = {**answers, "duration_days": (today - onset).days}
-        assessment = self.assessor.assessment(data, today)
+        answered_on = today if started_on is None else started_on
+        check_started_on(answered_on, onset, today)
+        data = {**answers, "duration_days": (answered_on - onset).days}
+        assessment = self.assessor.assessment(data, answered_on)
         if not assessment.complete:
             return Emergency(self.assessor.explainer(lang, region).explain(assessment))
         intake = parse_intake(data).intake.model_dump(mode="json", exclude_defaults=True)
@@ -158,7 +162,7 @@ class DiaryService:
             if latest is not None and latest.open:
                 raise DiaryStateError("episode_open")
             baseline = {**intake, "first_episode": False} if latest is not None else intake
-            return uow.diary.add_episode(onset, today, baseline)
+            return uow.diary.add_episode(onset, answered_on, baseline)
 
         episode = self.db.write(work)
         step = timeline(episode, [], self.rules)[0]

@@ -22,6 +22,13 @@ def check_onset(onset: date, today: date) -> None:
                                        allowed)])
 
 
+def check_started_on(started_on: date, onset: date, today: date) -> None:
+    """The day the start's answers describe: from the onset to today."""
+    if not onset <= started_on <= today:
+        raise DiaryInputError([Problem("started_on", "must fall between the onset and today",
+                                       f"a date from {onset} to {today} (YYYY-MM-DD)")])
+
+
 def check_entry(new: NewEntry, episode: Episode, today: date, alarm_fields: list[str]) -> None:
     problems: list[Problem] = []
     if new.entry_date < episode.onset or new.entry_date > today:

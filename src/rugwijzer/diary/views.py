@@ -41,6 +41,25 @@ def answer_label(name: str, value: Any, lang: Lang) -> str:
     return str(value)
 
 
+def answers_text(answers: Mapping[str, Any], lang: Lang) -> str:
+    """Answers as readable text, "field: answer; field: answer", in the words of the doctor's report
+    (the CSV export: no JSON and no field names for people)."""
+    from rugwijzer.i18n import translations
+    from rugwijzer.report.fields import readable_answers
+
+    catalogue = translations(lang, "report")
+    said = readable_answers(answers, catalogue.gettext, catalogue.ngettext)
+    colon, semicolon = (" : ", " ; ") if lang == "fr" else (": ", "; ")
+    parts = [f"{row.label}{colon}{row.value}" for row in said.rows]
+    _ = gettext(lang)
+    if said.risk_factors:
+        parts.append(f"{_('What may play a part')}{colon}{', '.join(said.risk_factors)}")
+    if said.has_startback:
+        agreed = [*said.startback_agreed, *([said.startback_bother] if said.startback_bother else [])]
+        parts.append(f"STarT Back{colon}{', '.join(agreed) or '-'}")
+    return semicolon.join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     """One line of the diary table (the chart's text alternative)."""
@@ -84,10 +103,14 @@ def chart(history: History, lang: Lang, id_prefix: str = "pain-chart") -> str:
     milestones = [Milestone(int(m["day"]), milestone_label(int(m["day"]), lang), str(m["text"]), bool(m["reached"]))
                   for m in history.latest.get("milestones", [])]
     pains = [s.pain for s in history.steps]
-    description = _("Pain from 0 to 10 on each diary day since the onset; %(count)s points, lowest %(low)s, "
-                    "highest %(high)s, last %(last)s. Vertical lines mark the milestones. The table below "
-                    "gives the same data.") % {"count": len(pains), "low": min(pains), "high": max(pains),
-                                               "last": pains[-1]}
+    numbers = {"count": len(pains), "low": min(pains), "high": max(pains), "last": pains[-1]}
+    if milestones:
+        description = _("Pain from 0 to 10 on each diary day since the onset; %(count)s points, lowest %(low)s, "
+                        "highest %(high)s, last %(last)s. Vertical lines mark the milestones. The table below "
+                        "gives the same data.") % numbers
+    else:  # an emergency or urgent advice has no milestones (clinical rules §10)
+        description = _("Pain from 0 to 10 on each diary day since the onset; %(count)s points, lowest %(low)s, "
+                        "highest %(high)s, last %(last)s. The table below gives the same data.") % numbers
     text = ChartText(title=_("Pain over time"), description=description,
                      x_axis=_("Days since the pain began"), y_axis=_("Pain (0-10)"))
     return pain_chart_svg(points, milestones, text, id_prefix)

@@ -3,6 +3,10 @@
 - Served only to this machine: the request must come to and from a loopback address and name a
   loopback host (``127.0.0.1``, ``localhost``, ``[::1]``), so a web page elsewhere cannot read the
   diary through DNS rebinding. Anything else gets 404: for others the diary does not exist.
+- And only to its owner: every other account on this machine reaches 127.0.0.1 too, so each
+  request must carry the owner's session cookie (set by the login link ``rugwijzer serve`` prints,
+  or by the key from the 0600 key file) or the key itself; see :mod:`rugwijzer.diary.auth`. Without
+  it the answer is the login page (401), before any form is read.
 - Every form carries a per-process token, so another site cannot post to the diary (e.g. to
   delete it) from the person's browser.
 - Pages reuse the self-check's stylesheet, question partial (labels, fieldsets, errors tied to the
@@ -10,20 +14,20 @@
   the self-check's says "your answers are not stored", which is not true of a diary.
 - ``GET /diary`` the diary; ``POST /diary/start`` the self-check for a new episode (screen by
   screen, the answers carried in the page as in the self-check); ``POST /diary/entries`` a new
-  entry (the alarm questions come back when due); ``POST /diary/end``; ``GET /diary/export/<fmt>``;
-  ``GET``/``POST /diary/delete`` delete everything after a confirmation.
+  entry (the alarm questions come back when due); ``POST /diary/end``; ``GET /diary/export/<fmt>``
+  (one export at a time); ``GET``/``POST /diary/delete`` delete everything after a confirmation;
+  ``GET``/``POST /diary/login`` and ``POST /diary/logout``.
 """
 
 from __future__ import annotations
 
 import functools
-import hmac
 import ipaddress
 import json
 import secrets
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
@@ -33,20 +37,21 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 
 from rugwijzer import __version__
+from rugwijzer.access import LOGOUT
 from rugwijzer.core.flow import FieldError, Flow, Question, Screen, submit
 from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
-from rugwijzer.diary import views
+from rugwijzer.diary import auth, views
 from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
 from rugwijzer.diary.model import NewEntry
 from rugwijzer.diary.service import DiaryService, Emergency, History
 from rugwijzer.i18n import LOCALE_DIR, translations
 from rugwijzer.knowledge import load_flow
 from rugwijzer.services.assessing import default_assessor
+from rugwijzer.services.json_input import depth_problem, too_deep
 from rugwijzer.storage import Database, database_url
 
 PREFIX = "/diary"
-MAX_FORM_BYTES = 64 * 1024
 TEXT_FIELDS = ("activity", "medication", "notes")
 PAIN, SEEN = "pain_score", "seen_doctor_this_episode"
 # Service error fields -> form fields (the form uses the self-check's names where it reuses them).
@@ -58,9 +63,20 @@ _TOKEN = secrets.token_urlsafe(32)  # per process: a page from another site cann
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
+class LoginRequired(Exception):
+    """The request does not come from the diary's owner: answered with the login page."""
+
+
 def install(app: FastAPI) -> None:
     """Add the diary pages to the app."""
     app.include_router(router)
+
+    async def on_login_required(request: Request, exc: Exception) -> Response:
+        from rugwijzer.web.errors import scope_lang
+
+        return login_page(scope_lang(request.scope), 401)
+
+    app.add_exception_handler(LoginRequired, on_login_required)
 
 
 # ---- guards ----------------------------------------------------------------------------------
@@ -91,8 +107,15 @@ def local_only(request: Request) -> None:
         raise HTTPException(status_code=404)
 
 
+def owner_only(request: Request) -> None:
+    """This machine (else 404) and the diary's owner (else the login page)."""
+    local_only(request)
+    if not auth.is_owner(request):
+        raise LoginRequired
+
+
 def _check_token(form: Mapping[str, Sequence[str]]) -> None:
-    if not hmac.compare_digest(_last(form.get("token")), _TOKEN):
+    if not auth.equal(_last(form.get("token")), _TOKEN):
         raise HTTPException(status_code=403, detail="This form has expired: please reload the diary page.")
 
 
@@ -120,7 +143,15 @@ def environment(lang: Lang) -> Environment:
                       autoescape=True, undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                       trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(_catalogue(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_result_helpers())
     return env
+
+
+def _result_helpers() -> dict[str, Any]:
+    """What the self-check's result partials (why, safety net) need, for the diary's pages too."""
+    from rugwijzer.web.views import tier_number
+
+    return {"tier_number": tier_number}
 
 
 def _catalogue(lang: Lang) -> Any:
@@ -150,9 +181,7 @@ def _region(value: str | None) -> Region:
 
 
 async def _form(request: Request) -> dict[str, list[str]]:
-    declared = request.headers.get("content-length", "0")
-    if not declared.isdigit() or int(declared) > MAX_FORM_BYTES:
-        raise HTTPException(status_code=413)
+    """The posted fields (after the owner check; the app's guard cuts a body off at 64 KB)."""
     form = await request.form()
     fields: dict[str, list[str]] = {}
     for name, value in form.multi_items():
@@ -173,7 +202,7 @@ def render(template: str, lang: Lang, region: Region, status: int = 200, **conte
     html = environment(lang).get_template(template).render(
         lang=lang, region=region, languages=LANGUAGE_NAMES, disclaimer=explainer.disclaimer,
         version=assessor.kb.version, app_version=__version__, static=STATIC_URL, token=_TOKEN,
-        prefix=PREFIX, **context)
+        prefix=PREFIX, logout=access(lang)(LOGOUT), **context)
     return HTMLResponse(html, status_code=status, headers=_headers())
 
 
@@ -186,7 +215,7 @@ def _redirect(lang: Lang, region: Region, saved: str) -> RedirectResponse:
 @router.get("", response_class=HTMLResponse)
 async def diary_page(request: Request, lang: str = "nl", region: str = "be", saved: str = "",
                      episode: int | None = None) -> HTMLResponse:
-    local_only(request)
+    owner_only(request)
     code, reg = _lang(lang), _region(region)
     context = await run_in_threadpool(_overview, code, reg, episode)
     return render("diary.html.j2", code, reg, saved=saved if saved in ("start", "entry", "end") else "",
@@ -251,7 +280,7 @@ def _entry_form(svc: DiaryService, history: History | None, lang: Lang, today: d
 
 @router.post("/entries", response_class=HTMLResponse)
 async def add_entry(request: Request) -> Response:
-    local_only(request)
+    owner_only(request)
     form = await _form(request)
     lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
     result: Response = await run_in_threadpool(_add_entry, form, lang, region)
@@ -271,7 +300,7 @@ def _add_entry(form: dict[str, list[str]], lang: Lang, region: Region) -> Respon
         fields = svc.alarm_check(new.entry_date, new.pain)[1]
         missing = {f: web_("Choose one answer.") for f in exc.missing} if shown else {}
         return _entry_page(svc, lang, region, form, list(dict.fromkeys([*fields, *exc.missing])),
-                           missing, exc.reason)
+                           missing, exc.reason, pending=True)
     except DiaryInputError as exc:
         problems = {FORM_FIELD.get(p.field, p.field): f"{p.message} ({p.allowed})" for p in exc.problems}
         return _entry_page(svc, lang, region, form, shown, problems)
@@ -312,12 +341,20 @@ def _parse_entry(form: Mapping[str, Sequence[str]], flow: Flow,
 
 
 def _entry_page(svc: DiaryService, lang: Lang, region: Region, form: Mapping[str, Sequence[str]],
-                alarm_fields: Sequence[str], errors: Mapping[str, str], reason: str | None = None) -> HTMLResponse:
+                alarm_fields: Sequence[str], errors: Mapping[str, str], reason: str | None = None,
+                pending: bool = False) -> HTMLResponse:
+    """The diary again with the entry form as typed. ``pending``: the alarm questions must be
+    answered first; nothing is saved, and the page says so at the top and opens at the questions
+    (the form posts to ``/diary/entries#entry-check``, the id of the questions or of the errors)."""
     context = _overview(lang, region)
     history = context["history"]
     context["form"] = _entry_form(svc, history, lang, clock(), form, alarm_fields, errors, reason)
     context["errors"] = _error_links(context["form"], errors)
-    return render("diary.html.j2", lang, region, status=400 if errors else 200, saved="", **context)
+    if pending or errors:
+        _ = views.gettext(lang)
+        context["title"] = _("Not saved yet") + " – " + context["title"]
+    return render("diary.html.j2", lang, region, status=400 if errors else 200, saved="",
+                  pending=pending and not errors, **context)
 
 
 def _error_links(form: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, str]:
@@ -330,7 +367,7 @@ def _error_links(form: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str
 
 @router.post("/end", response_class=HTMLResponse)
 async def end_episode(request: Request) -> Response:
-    local_only(request)
+    owner_only(request)
     form = await _form(request)
     lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
 
@@ -356,7 +393,7 @@ async def end_episode(request: Request) -> Response:
 
 @router.post("/start", response_class=HTMLResponse)
 async def start_episode(request: Request) -> Response:
-    local_only(request)
+    owner_only(request)
     form = await _form(request)
     lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
     result: Response = await run_in_threadpool(_start_step, form, lang, region)
@@ -376,6 +413,8 @@ def _start_step(form: dict[str, list[str]], lang: Lang, region: Region) -> Respo
     answers = _answers(form, flow)
     answers["duration_days"] = (today - onset).days  # known from the onset: never asked
     screen = _screen(flow, _last(form.get("screen")))
+    if screen is None and _last(form.get("answers")) and flow.next_screen(answers) is None:
+        return _finish_start(flow, lang, region, onset, answers, today)  # the self-check's answers
     if screen is None:
         return _screen_page(flow, lang, region, onset, answers, flow.next_screen(answers) or flow.screens[0])
     step = submit(flow, default_assessor().engine, screen, _with_duration(form, answers), answers, today)
@@ -388,6 +427,53 @@ def _start_step(form: dict[str, list[str]], lang: Lang, region: Region) -> Respo
     if step.next is not None:
         return _screen_page(flow, lang, region, onset, step.answers, step.next)
     return _finish_start(flow, lang, region, onset, step.answers, today)
+
+
+@router.post("/from-check", response_class=HTMLResponse)
+async def from_check(request: Request) -> Response:
+    """"Keep a diary" on the self-check's result: the same answers, with the day the pain began worked
+    out from the duration, on one page to confirm (no second self-check). The result page carries no
+    token, so this page only shows; its button posts to ``/diary/start`` with the token. Someone not
+    logged in gets a login form that keeps the answers (the key, as on the login page)."""
+    local_only(request)
+    form = await request.form()
+    fields = {name: str(value) for name, value in form.multi_items() if isinstance(value, str)}
+    lang, region = _lang(fields.get("lang")), _region(fields.get("region"))
+    key = fields.get("key", "").strip()
+    login = auth.is_owner(request) or (bool(key) and auth.equal(key, await run_in_threadpool(auth.owner_key)))
+    answers = _answers({"answers": [fields.get("answers", "")]}, load_flow())
+    if not login:
+        from rugwijzer.access import LOGIN_WRONG
+
+        return _keep_login_page(lang, region, answers, access(lang)(LOGIN_WRONG) if key else None)
+    response: Response = await run_in_threadpool(_keep_page, lang, region, answers)
+    if not auth.is_owner(request):
+        response.set_cookie(auth.COOKIE, auth.new_session(), max_age=auth.SESSION_SECONDS, path="/",
+                            httponly=True, samesite="strict")
+    return response
+
+
+def _keep_page(lang: Lang, region: Region, answers: dict[str, Any]) -> Response:
+    """Confirm the day the pain began, then start (or say that a diary is already open)."""
+    today = clock()
+    days = answers.get("duration_days")
+    onset = today - timedelta(days=days) if isinstance(days, int) and 0 <= days <= 36500 else today
+    latest = service().current()
+    _ = views.gettext(lang)
+    return render("diary_keep.html.j2", lang, region, title=_("Keep a diary with these answers"),
+                  onset=onset.isoformat(), today=today.isoformat(), open_episode=bool(latest and latest.open),
+                  answers_json=json.dumps(answers, sort_keys=True, separators=(",", ":")))
+
+
+def _keep_login_page(lang: Lang, region: Region, answers: Mapping[str, Any], error: str | None) -> Response:
+    """Not logged in: the key, with the answers kept in the page (the login link would lose them)."""
+    from rugwijzer import access as texts
+
+    _ = views.gettext(lang)
+    return render("diary_keep.html.j2", lang, region, status=401, guest=True, login_error=error,
+                  title=_("Open your diary to keep these answers"), key_file=str(auth.key_path()),
+                  key_label=access(lang)(texts.LOGIN_LABEL), key_button=access(lang)(texts.LOGIN_BUTTON),
+                  answers_json=json.dumps(answers, sort_keys=True, separators=(",", ":")))
 
 
 def _finish_start(flow: Flow, lang: Lang, region: Region, onset: date, answers: dict[str, Any],
@@ -419,8 +505,11 @@ def _onset(text: str, today: date) -> date | None:
 
 
 def _answers(form: Mapping[str, Sequence[str]], flow: Flow) -> dict[str, Any]:
+    text = _last(form.get("answers")) or "{}"
+    if too_deep(text):
+        raise HTTPException(status_code=400, detail=str(depth_problem("answers")))
     try:
-        data = json.loads(_last(form.get("answers")) or "{}")
+        data = json.loads(text)
     except ValueError:
         data = {}
     return flow.clean(data) if isinstance(data, dict) else {}
@@ -472,19 +561,31 @@ MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json", "pdf": "a
 @router.get("/export/{fmt}")
 async def export_file(request: Request, fmt: str, lang: str = "nl", region: str = "be") -> Response:
     """Everything in the diary, as a download; a long diary's PDF shows its progress first."""
-    local_only(request)
+    owner_only(request)
     if fmt not in MEDIA:
         raise HTTPException(status_code=404)
     from rugwijzer.diary import web_export
     from rugwijzer.diary.export import export
 
+    _same_site(request)
     code, reg = _lang(lang), _region(region)
     svc, today = service(), clock()
     name = f"rugwijzer-diary-{today.isoformat()}.{fmt}"
+    if web_export.busy():
+        raise HTTPException(status_code=429, headers={"Retry-After": "30"})
     if fmt == "pdf" and await run_in_threadpool(_steps, svc) > web_export.STREAM_ABOVE:
         return _streamed_export(svc, code, reg, name)
-    data = await run_in_threadpool(export, svc, fmt, today, code, reg)  # type: ignore[arg-type]
+    with web_export.exclusive() as mine:
+        if not mine:
+            raise HTTPException(status_code=429, headers={"Retry-After": "30"})
+        data = await run_in_threadpool(export, svc, fmt, today, code, reg)  # type: ignore[arg-type]
     return _download(data, MEDIA[fmt], name)
+
+
+def _same_site(request: Request) -> None:
+    """A link on another site must not start an export (the cookie is SameSite=Strict as well)."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        raise HTTPException(status_code=403, detail="the request comes from another site")
 
 
 def _download(data: bytes, media: str, name: str) -> Response:
@@ -499,13 +600,15 @@ def _steps(svc: DiaryService) -> int:
 def _streamed_export(svc: DiaryService, lang: Lang, region: Region, name: str) -> Response:
     from fastapi.responses import StreamingResponse
 
+    from rugwijzer.access import TEXTS
     from rugwijzer.diary import web_export
     from rugwijzer.diary.export import export
 
     _ = views.gettext(lang)
     texts = {"progress": _("Re-assessed %(done)s of %(total)s entries"),
              "layout": _("Laying out the PDF pages (the slowest part) ..."), "ready": _("Your PDF is ready."),
-             "download": _("Download the PDF"), "failed": _("The PDF could not be made. Please try again.")}
+             "download": _("Download the PDF"), "failed": _("The PDF could not be made. Please try again."),
+             "busy": access(lang)(TEXTS[429])}
     page = bytes(render("diary_progress.html.j2", lang, region, title=_("Preparing your PDF")).body).decode()
     today = clock()
 
@@ -522,7 +625,7 @@ def _streamed_export(svc: DiaryService, lang: Lang, region: Region, name: str) -
 @router.get("/export/ready/{kept}")
 def export_ready(request: Request, kept: str) -> Response:
     """A prepared PDF, once (then it is gone from memory)."""
-    local_only(request)
+    owner_only(request)
     from rugwijzer.diary import web_export
 
     found = web_export.take(kept)
@@ -534,7 +637,7 @@ def export_ready(request: Request, kept: str) -> Response:
 @router.get("/delete", response_class=HTMLResponse)
 async def delete_page(request: Request, lang: str = "nl", region: str = "be") -> HTMLResponse:
     """Step 1: what will be deleted, a suggestion to export first, and a confirmation box."""
-    local_only(request)
+    owner_only(request)
     code, reg = _lang(lang), _region(region)
     counts = await run_in_threadpool(_counts)
     _ = views.gettext(code)
@@ -545,7 +648,7 @@ async def delete_page(request: Request, lang: str = "nl", region: str = "be") ->
 @router.post("/delete", response_class=HTMLResponse)
 async def delete_everything(request: Request) -> HTMLResponse:
     """Step 2: delete, only with the box ticked."""
-    local_only(request)
+    owner_only(request)
     form = await _form(request)
     lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
     _ = views.gettext(lang)
@@ -562,6 +665,71 @@ async def delete_everything(request: Request) -> HTMLResponse:
 def _counts() -> dict[str, int]:
     svc = service()
     return svc.db.read(lambda uow: {"episodes": len(uow.diary.episodes()), "entries": uow.diary.count_entries()})
+
+
+# ---- login and logout ------------------------------------------------------------------------
+
+def access(lang: Lang) -> Callable[[str], str]:
+    from rugwijzer.access import DOMAIN
+
+    return translations(lang, DOMAIN).gettext
+
+
+def login_page(lang: Lang, status: int, error: str | None = None, used: bool = False) -> Response:
+    """How to open the diary: the link ``rugwijzer serve`` printed, or the key from the key file."""
+    from rugwijzer import access as texts
+    from rugwijzer.web.errors import plain_page
+
+    _ = access(lang)
+    paragraphs = [_(texts.LOGIN_USED)] if used else []
+    paragraphs += [_(texts.LOGIN_INTRO), _(texts.LOGIN_KEY_FILE) % {"path": str(auth.key_path())}]
+    form = {"action": f"{PREFIX}/login", "label": _(texts.LOGIN_LABEL), "button": _(texts.LOGIN_BUTTON),
+            "error": error}
+    return plain_page(lang, _(texts.LOGIN_TITLE), paragraphs, status, login=form,
+                      headers={"WWW-Authenticate": 'Bearer realm="rugwijzer-diary"'} if status == 401 else None)
+
+
+def _logged_in(lang: Lang) -> Response:
+    response = RedirectResponse(f"{PREFIX}?lang={lang}", status_code=303, headers=_headers())
+    response.set_cookie(auth.COOKIE, auth.new_session(), max_age=auth.SESSION_SECONDS, path="/",
+                        httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_with_link(request: Request, code: str = "", lang: str = "nl") -> Response:
+    """The one-time link: a valid code sets the session cookie; otherwise the login page."""
+    local_only(request)
+    chosen = _lang(lang)
+    if code and auth.use_login_code(code):
+        return _logged_in(chosen)
+    return login_page(chosen, 401 if code else 200, used=bool(code))
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login_with_key(request: Request) -> Response:
+    """The key pasted from the key file."""
+    local_only(request)
+    form = await request.form()
+    key, lang = form.get("key"), _lang(str(form.get("lang") or "nl"))
+    owner_key = await run_in_threadpool(auth.owner_key)
+    if isinstance(key, str) and auth.equal(key.strip(), owner_key):
+        return _logged_in(lang)
+    from rugwijzer.access import LOGIN_WRONG
+
+    return login_page(lang, 401, error=access(lang)(LOGIN_WRONG))
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    """End this browser's session (the key and other sessions stay)."""
+    owner_only(request)
+    form = await _form(request)
+    auth.end_session(request.cookies.get(auth.COOKIE, ""))
+    response = RedirectResponse(f"{PREFIX}/login?lang={_lang(_last(form.get('lang')))}", status_code=303,
+                                headers=_headers())
+    response.delete_cookie(auth.COOKIE, path="/", httponly=True, samesite="strict")
+    return response
 
 
 @router.get("/diary.css")

@@ -10,7 +10,8 @@ from starlette.responses import Response
 
 from rugwijzer.api.errors import ErrorInfo
 from rugwijzer.core.intake import STARTBACK_KEYS, Intake
-from rugwijzer.fhir.codes import FHIR_JSON
+from rugwijzer.fhir.codes import FHIR_JSON, system
+from rugwijzer.fhir.response import link_id_expression
 
 _LINK_IDS = frozenset([*Intake.model_fields, *(f"startback.{key}" for key in STARTBACK_KEYS)])
 
@@ -28,8 +29,19 @@ def _issue(problem: dict[str, Any], default_code: str) -> dict[str, Any]:
     if problem.get("expression"):
         issue["expression"] = [str(problem["expression"])]
     elif name in _LINK_IDS:
-        issue["expression"] = [f"QuestionnaireResponse.descendants().where(linkId='{name}')"]
+        issue["expression"] = [link_id_expression(name)]
     return issue
+
+
+def _emergency_issue(emergency: Any) -> dict[str, Any]:
+    """The emergency that the valid answers already show (contract §1), as the first issue: the
+    answer is still an error, but no record system may hide what to do now."""
+    action = emergency["action"]
+    flags = ", ".join(f["id"] for f in emergency["flags"])
+    return {"severity": "information", "code": "informational",
+            "details": {"coding": [{"system": system("urgency"), "code": "emergency"}],
+                        "text": f"{action['name']}: {action['action']} ({action['where']})"},
+            "diagnostics": f"emergency whatever the invalid answers are; flags: {flags}"}
 
 
 def operation_outcome(info: ErrorInfo) -> dict[str, Any]:
@@ -38,6 +50,8 @@ def operation_outcome(info: ErrorInfo) -> dict[str, Any]:
     issues = [_issue(dict(p), code) for p in info.problems]
     if not issues:
         issues = [{"severity": "error", "code": code, "details": {"text": info.message}}]
+    if info.emergency:
+        issues.insert(0, _emergency_issue(info.emergency))
     resource = {"resourceType": "OperationOutcome", "issue": issues}
     OperationOutcome.model_validate(resource)
     return resource

@@ -1,11 +1,13 @@
 """The question flow (``questions.yaml``) as a FHIR R4 Questionnaire.
 
 One group per screen (linkId ``screen.<id>``), one item per question (linkId = the contract's field
-name; ``startback.<key>`` for STarT Back; helpers keep their own names). Texts are in the requested
-language with the other two through the translation extension; answer options are codings in
-Rugwijzer's own code systems; ``ask_when`` becomes ``enableWhen`` where FHIR can say it (see
-:mod:`rugwijzer.fhir.enable_when`). STarT Back screens show the Keele notice, which is also the
-Questionnaire's copyright.
+name; ``startback.<key>`` for STarT Back; helpers keep their own names). A "which of these apply?"
+checklist is a group (linkId = the checklist's name) of required ``boolean`` items, one per contract
+field: FHIR has no "none of these" box, so each is answered yes or no, and nothing left empty is
+read as "no". Texts are in the requested language with the other two through the translation
+extension; answer options are codings in Rugwijzer's own code systems; ``ask_when`` becomes
+``enableWhen`` where FHIR can say it (see :mod:`rugwijzer.fhir.enable_when`). STarT Back screens
+show the Keele notice, which is also the Questionnaire's copyright.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ class QuestionnaireBuilder:
 
     def __init__(self, flow: Flow, kb: KnowledgeBase, lang: Lang) -> None:
         self.flow, self.kb, self.lang = flow, kb, lang
-        self.questions = {q.field: q for _, q in flow.questions()}
+        self.questions = {q.field: q for _, q in flow.fields()}
 
     def build(self) -> dict[str, Any]:
         kb, lang = self.kb, self.lang
@@ -109,9 +111,19 @@ class QuestionnaireBuilder:
             items.append(_display(f"{link_id}.intro", screen.intro, self.lang))
         if screen.notice:
             items.append(_display(f"{link_id}.notice", screen.notice, self.lang))
-        items += [self.item(q) for q in screen.questions]
+        items += [self.checklist(q) if q.items else self.item(q) for q in screen.questions]
         group = {"linkId": link_id, "type": "group", **_text("text", screen.title, self.lang), "item": items}
         return {**group, **self.enable_when(screen.ask_when)}
+
+    def checklist(self, question: Question) -> dict[str, Any]:
+        """A checklist: a group of yes/no items, each required."""
+        assert question.label is not None
+        items = [self.item(item) for item in question.items]
+        if question.help:
+            items.insert(0, _display(f"{question.field}.help", question.help, self.lang, help_button=True))
+        group = {"linkId": question.field, "type": "group", **_text("text", question.label, self.lang),
+                 "item": items}
+        return {**group, **self.enable_when(question.ask_when)}
 
     def item(self, question: Question) -> dict[str, Any]:
         assert question.label is not None  # build_flow fills in every label

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -23,7 +23,8 @@ from pydantic import ValidationError
 from rugwijzer.api.errors import ApiError, ErrorInfo
 from rugwijzer.api.params import EARLIEST, LATEST
 from rugwijzer.core.flow import STARTBACK_PREFIX, AnswerValue, Flow, Question, accepts, token
-from rugwijzer.core.validation import ALLOWED
+from rugwijzer.core.knowledge import Lang, Region
+from rugwijzer.core.validation import ALLOWED, IntakeError
 from rugwijzer.fhir.codes import QUESTIONNAIRE_URL
 
 _VALUE_KEYS = ("valueBoolean", "valueInteger", "valueDecimal", "valueString", "valueDate", "valueDateTime",
@@ -36,10 +37,48 @@ class MappedResponse:
     authored: date | None
 
 
+STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")  # R4 QuestionnaireResponse
+
+
+def fhirpath_string(text: str) -> str:
+    """``text`` as a FHIRPath string literal: quotes and backslashes escaped."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def link_id_expression(link_id: str) -> str:
+    return f"QuestionnaireResponse.descendants().where(linkId={fhirpath_string(link_id)})"
+
+
 def _problem(name: str, message: str, allowed: str, expression: str | None = None) -> dict[str, Any]:
     """A problem with one element; by default the items with linkId ``name``."""
-    where = expression or f"QuestionnaireResponse.descendants().where(linkId='{name}')"
+    where = expression or link_id_expression(name)
     return {"field": name, "fields": [name], "message": message, "allowed": allowed, "expression": where}
+
+
+class InvalidAnswers(ApiError):
+    """Answers that cannot be read (422), with the intake that the readable answers make: an error
+    never hides an emergency (contract §1), so the caller checks that intake for one."""
+
+    def __init__(self, info: ErrorInfo, intake: dict[str, Any], authored: date | None) -> None:
+        super().__init__(info)
+        self.intake, self.authored = intake, authored
+
+
+def with_emergency(error: InvalidAnswers, lang: Lang, region: Region) -> ErrorInfo:
+    """The error, carrying the emergency that the readable answers already show whatever the
+    unreadable ones are (contract §1 and §4), if any: every format shows it first."""
+    from rugwijzer.services.assessing import default_assessor
+
+    try:
+        answer = default_assessor().assess(error.intake, error.authored or date.today(), lang, region)
+    except IntakeError as exc:
+        return replace(error.info, emergency=exc.emergency)
+    if answer["urgency"] != "emergency":
+        return error.info
+    emergency = {"urgency": "emergency", "action": answer["action"],
+                 "flags": [f for f in answer["flags"] if f["level"] == "emergency"],
+                 "disclaimer": answer["disclaimer"]}
+    return replace(error.info, emergency=emergency)
 
 
 def _refuse(status: int, problems: list[dict[str, Any]]) -> ApiError:
@@ -74,7 +113,11 @@ def _check_header(raw: dict[str, Any]) -> None:
     if canonical is not None and str(canonical).split("|")[0] != QUESTIONNAIRE_URL:
         raise _refuse(422, [_problem("questionnaire", f"got {str(canonical)[:80]!r}", QUESTIONNAIRE_URL,
                                      "QuestionnaireResponse.questionnaire")])
-    if raw.get("status") == "entered-in-error":
+    status = raw.get("status")
+    if status not in STATUSES:
+        raise _refuse(400, [_problem("status", f"got {json.dumps(status, default=str)[:40]}", ", ".join(STATUSES),
+                                     "QuestionnaireResponse.status")])
+    if status == "entered-in-error":
         raise _refuse(422, [_problem("status", "the response was entered in error",
                                      "in-progress, completed, amended or stopped", "QuestionnaireResponse.status")])
 
@@ -106,7 +149,7 @@ def _read(question: Question, answer: dict[str, Any]) -> Any:
     """One answer's value, typed for its question; a coded answer's code becomes the option's value
     (``"true"`` → true for the coded yes/no/unknown questions)."""
     key = next((k for k in _VALUE_KEYS if k in answer), None)
-    if key is None or key not in _EXPECTED[question.kind]:
+    if key is None or key not in _EXPECTED.get(question.kind, ()):  # a checklist is a group: no answer
         return _Wrong(f"{key or 'no value'}: {json.dumps(answer.get(key or ''), default=str)[:60]}")
     if key == "valueCoding":
         code = answer[key].get("code")
@@ -159,7 +202,7 @@ def collect_answers(flow: Flow, raw: dict[str, Any]) -> dict[str, AnswerValue]:
         else:
             answers[link_id] = value
     if problems:
-        raise _refuse(422, problems)
+        raise InvalidAnswers(_refuse(422, problems).info, to_intake(flow, answers), _authored_or_none(raw))
     return answers
 
 
@@ -184,6 +227,13 @@ def _authored(raw: dict[str, Any]) -> date | None:
         raise _refuse(422, [_problem("authored", f"got {text[:40]!r}", "a date from 1900 to 2199",
                                      "QuestionnaireResponse.authored")])
     return day
+
+
+def _authored_or_none(raw: dict[str, Any]) -> date | None:
+    try:
+        return _authored(raw)
+    except ApiError:
+        return None
 
 
 def intake_from_response(raw: dict[str, Any], flow: Flow | None = None) -> MappedResponse:
@@ -211,7 +261,8 @@ def _answers_for(question: Question, value: Any) -> list[dict[str, Any]]:
 
 def questionnaire_response(intake: dict[str, Any], flow: Flow | None = None) -> dict[str, Any]:
     """A QuestionnaireResponse that answers the intake's fields (for clients and tests): one group
-    per screen, an item per field present in the intake; helpers are left unanswered."""
+    per screen, an item per field present in the intake (a checklist: one per ticked or unticked
+    box, each a yes/no item of its own); helpers are left unanswered."""
     from rugwijzer.fhir.questionnaire import group_link_id
     from rugwijzer.knowledge import load_flow
 
@@ -220,7 +271,7 @@ def questionnaire_response(intake: dict[str, Any], flow: Flow | None = None) -> 
     groups = []
     for screen in chosen.screens:
         items = []
-        for question in screen.questions:
+        for question in (q for shown in screen.questions for q in (shown.items or [shown])):
             key = question.field.removeprefix(STARTBACK_PREFIX)
             source = startback if question.field.startswith(STARTBACK_PREFIX) else intake
             value = source.get(key, [])

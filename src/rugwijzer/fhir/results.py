@@ -1,5 +1,10 @@
 """The engine's answer (with texts) → a FHIR R4 Bundle: a RiskAssessment (urgency, flags with their
-reasons, suspected causes, STarT Back) and a CarePlan (the plan, and what to avoid)."""
+reasons, suspected causes, STarT Back) and a CarePlan (the plan, painkillers, and what to avoid).
+
+The Bundle says what every other surface says (clinical-rules §10): one destination (the
+RiskAssessment's mitigation and the CarePlan's description); no medication, plan or self-care in an
+emergency; paracetamol only (and no anti-inflammatory painkillers) for urgent; the safety net's tiers
+above the result's urgency and what to expect only where the answer has them."""
 
 from __future__ import annotations
 
@@ -31,9 +36,12 @@ def _predictions(answer: dict[str, Any]) -> list[dict[str, Any]]:
     action = answer["action"]
     out = [{"outcome": _concept("urgency", answer["urgency"], action["name"], action["action"]),
             "rationale": action["where"]}]
+    also = answer["also_tell_heading"]
     out += [{"outcome": _concept("flag", f["id"], f["title"]),
              "qualitativeRisk": _concept("urgency", f["level"]),
-             "rationale": f"{f['why']} ({f['source']})"} for f in answer["flags"]]
+             # A lower flag in an emergency or urgent result: no action of its own, tell the doctor.
+             "rationale": f"{also + ' ' if f['also_tell'] else ''}{f['why']} ({f['source']})"}
+            for f in answer["flags"]]
     out += [{"outcome": _concept("cause", c["id"], c["name"]), "rationale": c["explanation"]}
             for c in answer["suspected"]]
     startback = answer["startback"]
@@ -78,23 +86,41 @@ def _activity(kind: str, code: str, title: str, text: str, avoid: bool = False) 
     return {"detail": detail}
 
 
+def _medication(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """Paracetamol, then the anti-inflammatory painkillers: a second choice, or not to be taken."""
+    med = answer["medication"]
+    if med is None:  # an emergency: the emergency team decides (clinical-rules §5)
+        return []
+    paracetamol = _activity("medication", "paracetamol", "paracetamol", " ".join(med["paracetamol_advice"]))
+    nsaid = _activity("medication", "nsaid", "NSAID", " ".join(med["nsaid_advice"]), avoid=med["nsaid"] == "avoid")
+    return [paracetamol, nsaid]
+
+
+def _care_notes(answer: dict[str, Any]) -> list[dict[str, str]]:
+    """Medication notes, what to expect, the safety net's tiers (as the answer has them), the disclaimer."""
+    notes = [*(answer["medication"] or {}).get("notes", []), *answer["prognosis"]]
+    notes += [f"{tier['heading']} " + "; ".join(tier["signs"]) for tier in answer["safety_net"]]
+    return [{"text": text} for text in [*notes, answer["disclaimer"]]]
+
+
 def care_plan(answer: dict[str, Any], subject: dict[str, Any], risk_url: str) -> dict[str, Any]:
     steps = [_activity("plan", p["id"], p["title"],
                        " ".join(filter(None, (p["text"], p.get("emphasis_text"))))) for p in answer["plan"]]
     avoid = [_activity("avoid", a["id"], a["name"], a["why"], avoid=True) for a in answer["avoid"]]
+    activities = steps + _medication(answer) + avoid
     resource: dict[str, Any] = {
         "resourceType": "CarePlan",
         "status": "active",
         "intent": "proposal",
         "title": answer["action"]["name"],
-        "description": answer["action"]["action"],
+        "description": f"{answer['action']['action']} ({answer['action']['where']})",
         "subject": subject,
         "created": answer["assessed_on"],
         "supportingInfo": [{"reference": risk_url}],
-        "note": [{"text": answer["disclaimer"]}],
+        "note": _care_notes(answer),
     }
-    if steps or avoid:
-        resource["activity"] = steps + avoid
+    if activities:
+        resource["activity"] = activities
     return resource
 
 

@@ -11,12 +11,13 @@ from starlette.responses import Response
 
 from rugwijzer.api.errors import ApiError, ErrorInfo
 from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
-from rugwijzer.core.validation import IntakeError, load_json_object
+from rugwijzer.core.validation import IntakeError
 from rugwijzer.fhir.codes import FHIR_JSON, QUESTIONNAIRE_ID
 from rugwijzer.fhir.questionnaire import intake_questionnaire
-from rugwijzer.fhir.response import intake_from_response
+from rugwijzer.fhir.response import STATUSES, InvalidAnswers, intake_from_response, with_emergency
 from rugwijzer.fhir.results import assessment_bundle
 from rugwijzer.services.assessing import default_assessor
+from rugwijzer.services.json_input import load_object
 
 router = APIRouter(prefix="/fhir", tags=["FHIR R4"])
 
@@ -24,6 +25,15 @@ _OUTCOME = {"description": "an OperationOutcome naming what is wrong",
             "content": {FHIR_JSON: {"schema": {"type": "object", "properties": {
                 "resourceType": {"const": "OperationOutcome"}, "issue": {"type": "array", "minItems": 1}},
                 "required": ["resourceType", "issue"]}}}}
+
+
+_BODY_SCHEMA = {"oneOf": [
+    {"type": "object", "title": "QuestionnaireResponse", "required": ["resourceType", "status"], "properties": {
+        "resourceType": {"const": "QuestionnaireResponse"}, "status": {"enum": list(STATUSES)},
+        "item": {"type": "array", "items": {"type": "object"}}}},
+    {"type": "object", "title": "Parameters", "required": ["resourceType", "parameter"], "properties": {
+        "resourceType": {"const": "Parameters"}, "parameter": {"type": "array", "items": {"type": "object"}}}},
+]}
 
 
 def fhir_response(resource: dict[str, Any], lang: str | None = None, private: bool = False) -> Response:
@@ -37,7 +47,11 @@ def _unwrap(raw: dict[str, Any]) -> dict[str, Any]:
     """The QuestionnaireResponse itself, or the one inside a Parameters resource."""
     if raw.get("resourceType") != "Parameters":
         return raw
-    for parameter in raw.get("parameter") or ():
+    parameters = raw.get("parameter")
+    if not isinstance(parameters, list):
+        raise ApiError(ErrorInfo.single(400, "parameter", f"got {type(parameters).__name__}",
+                                        "a list of parameters, one whose resource is a QuestionnaireResponse"))
+    for parameter in parameters:
         resource = parameter.get("resource") if isinstance(parameter, dict) else None
         if isinstance(resource, dict) and resource.get("resourceType") == "QuestionnaireResponse":
             return resource
@@ -47,9 +61,9 @@ def _unwrap(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _read_json(body: bytes) -> dict[str, Any]:
     try:
-        return load_json_object(body)
+        return load_object(body, "resource")
     except IntakeError as exc:
-        raise ApiError(ErrorInfo.from_intake_error(exc, status=400)) from None
+        raise ApiError(ErrorInfo.from_problems("invalid FHIR resource", exc.problems, status=400)) from None
 
 
 def _require_fhir_json(request: Request) -> None:
@@ -64,9 +78,12 @@ def _require_fhir_json(request: Request) -> None:
     summary="Assess a QuestionnaireResponse",
     description=("Send a QuestionnaireResponse to the rugwijzer-intake Questionnaire (or a Parameters resource "
                  "holding one). Answer: a collection Bundle with a RiskAssessment (urgency, flags with "
-                 "reasons, suspected causes, STarT Back) and a CarePlan (plan, what to avoid). A partial "
+                 "reasons, suspected causes, STarT Back) and a CarePlan (plan, painkillers, what to avoid, and "
+                 "notes: what to expect, the safety net). A partial "
                  "response that already shows an emergency gives a preliminary RiskAssessment "
-                 "(contract §4). Nothing is stored."),
+                 "(contract §4); an invalid one whose readable answers already show an emergency gives an "
+                 "OperationOutcome whose first issue (severity information) is that emergency. Nothing is "
+                 "stored."),
     response_model=None,
     responses={
         200: {"description": "a Bundle of type collection", "content": {FHIR_JSON: {"schema": {
@@ -74,15 +91,17 @@ def _require_fhir_json(request: Request) -> None:
             "required": ["resourceType", "entry"]}}}},
         400: _OUTCOME, 413: _OUTCOME, 415: _OUTCOME, 422: _OUTCOME, "default": _OUTCOME,
     },
-    openapi_extra={**parameters(LANG, REGION), "requestBody": {"required": True, "content": {FHIR_JSON: {"schema": {
-        "type": "object", "properties": {"resourceType": {"enum": ["QuestionnaireResponse", "Parameters"]}},
-        "required": ["resourceType"]}}}}},
+    openapi_extra={**parameters(LANG, REGION), "requestBody": {"required": True, "content": {FHIR_JSON: {
+        "schema": _BODY_SCHEMA}}}},
 )
 async def assess_response(request: Request) -> Response:
     _require_fhir_json(request)
     chosen, region = lang_of(request), region_of(request)
     raw = _unwrap(_read_json(await request.body()))
-    mapped = intake_from_response(raw)
+    try:
+        mapped = intake_from_response(raw)
+    except InvalidAnswers as exc:  # an unreadable answer never hides an emergency (contract §1)
+        raise ApiError(with_emergency(exc, chosen, region)) from None
     try:
         answer = default_assessor().assess(mapped.intake, mapped.authored or date.today(), chosen, region)
     except IntakeError as exc:

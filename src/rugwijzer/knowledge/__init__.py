@@ -30,6 +30,7 @@ SECTIONS: dict[str, str] = {
     "startback": "startback.yaml",
     "messages": "messages.yaml",
     "differences": "differences.yaml",
+    "risk_factors": "risk_factors.yaml",
 }
 
 

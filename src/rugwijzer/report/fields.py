@@ -63,6 +63,13 @@ FIELD_LABELS: dict[str, str] = {
     "blood_thinners": N_("Takes a blood thinner (aspirin too)"),
     "nsaid_allergy_or_asthma": N_("Allergy or asthma from anti-inflammatory painkillers"),
     "off_work_because_of_pain": N_("Off work because of the pain"),
+    "neuro_signs_in_different_legs": N_("Weakness in one leg, numbness or tingling in the other"),
+    "cardiovascular_disease": N_("Heart or blood-vessel disease (heart attack, angina, stroke, TIA)"),
+    "bp_or_water_tablets": N_("Takes blood-pressure tablets (ACE inhibitor, sartan) or water tablets"),
+    "ssri_antidepressant": N_("Takes an SSRI or SNRI antidepressant"),
+    "liver_disease": N_("Liver disease"),
+    "heavy_alcohol_use": N_("Usually more than 3 alcoholic drinks a day"),
+    "body_weight_under_50kg": N_("Weighs less than 50 kg"),
     "risk_factors": N_("Risk factors"),
     "startback": N_("STarT Back answers"),
 }
@@ -118,7 +125,16 @@ STARTBACK_LABELS: dict[str, str] = {
     "bothersomeness": N_("how bothersome"),
 }
 
-FIELDS: tuple[str, ...] = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
+
+def _reading_order(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The contract's order, but with "different legs" right after leg weakness, where a doctor
+    looks for it (the contract lists the field with the other v2 additions, at the end)."""
+    moved = "neuro_signs_in_different_legs"
+    rest = [name for name in fields if name != moved]
+    return (*rest[:rest.index("leg_weakness") + 1], moved, *rest[rest.index("leg_weakness") + 1:])
+
+
+FIELDS: tuple[str, ...] = _reading_order((*REQUIRED_FIELDS, *OPTIONAL_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)

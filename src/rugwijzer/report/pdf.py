@@ -10,6 +10,11 @@ fills them from small partials (``_urgency``, ``_flags``, ``_answers``, ...). An
 a diary PDF with a pain chart, extends ``base.html.j2`` (or ``assessment.html.j2``), adds its own
 partials and calls :func:`render_document`, which also keeps it to the page limit.
 
+What a report shows follows the answer's urgency (clinical-rules §10), and each partial decides from
+the answer alone (so the diary PDF, which includes them, gets the same): an emergency shows what to
+do and where, why, what else to tell the doctor and the answers, with no painkillers, plan, what to
+expect, check-points or safety net; an urgent result adds paracetamol only and the 112 tier.
+
 Nothing is fetched from outside the package: see :mod:`rugwijzer.report.fetcher`.
 """
 
@@ -31,7 +36,7 @@ from rugwijzer.report.fields import N_, readable_answers
 DOMAIN = "report"
 MAX_PAGES = 2
 # Tried in this order until the report fits MAX_PAGES; each drops or shrinks some background text
-# (never a flag, the action, the safety net, the medication cautions or the disclaimer).
+# (never a flag, the action, the safety net, the medication cautions, what to expect or the disclaimer).
 DENSITIES: tuple[str, ...] = ("normal", "compact", "tight", "tightest")
 _FAR_OVER = DENSITIES.index("tight")  # where to go straight away when the normal layout is far too long
 

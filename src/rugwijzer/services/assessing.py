@@ -12,8 +12,9 @@ import orjson
 from rugwijzer.core.engine import Assessment, Engine
 from rugwijzer.core.explain import Explainer
 from rugwijzer.core.knowledge import KnowledgeBase, Lang, Region
-from rugwijzer.core.validation import IntakeError, load_json_object, parse_intake
+from rugwijzer.core.validation import IntakeError, parse_intake
 from rugwijzer.knowledge import load_knowledge
+from rugwijzer.services.json_input import load_object
 
 
 class Assessor:
@@ -61,12 +62,14 @@ class Assessor:
         if assessment.urgency != "emergency":
             return None
         answer = self.explainer(lang, region).explain(assessment)
-        return {"urgency": "emergency", "flags": [f.id for f in assessment.flags], "action": answer["action"]}
+        return {"urgency": "emergency", "action": answer["action"],
+                "flags": [f for f in answer["flags"] if f["level"] == "emergency"],
+                "disclaimer": answer["disclaimer"]}
 
     def assess_text(self, text: str | bytes, today: date | None = None, lang: Lang = "nl",
                     region: Region = "be") -> dict[str, Any]:
-        """The full answer for one intake as JSON text (repeated keys are refused)."""
-        return self.assess(load_json_object(text), today, lang, region)
+        """The full answer for one intake as JSON text (repeated keys and deep nesting are refused)."""
+        return self.assess(load_object(text), today, lang, region)
 
     def assess_lines(self, lines: Iterable[str | bytes], today: date | None = None, lang: Lang = "nl",
                      region: Region = "be") -> Iterator[tuple[bytes, bool]]:
@@ -77,12 +80,15 @@ class Assessor:
         for number, line in enumerate(lines, 1):
             data: dict[str, Any] | None = None
             try:
-                data = load_json_object(line)
+                data = load_object(line)
                 answer = explain(self.engine.assess(parse_intake(data), day))
             except IntakeError as exc:
                 if data is not None:
                     exc.emergency = self._emergency_despite(data, exc, day, lang, region)
-                yield orjson.dumps({"error": {"line": number, **exc.as_dict()}}), False
+                error = exc.as_dict()
+                # An emergency is shown first (contract §1), then the line and the problems.
+                first = {"emergency": error.pop("emergency")} if "emergency" in error else {}
+                yield orjson.dumps({"error": {**first, "line": number, **error}}), False
             else:
                 yield orjson.dumps(answer), True
 

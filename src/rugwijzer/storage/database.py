@@ -12,7 +12,7 @@ from typing import TypeVar
 from alembic.util import CommandError
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rugwijzer.storage import migrate
@@ -77,10 +77,13 @@ class Database:
             except CommandError as exc:  # e.g. a revision this version does not know
                 raise StorageError(f"the diary database at {self.description} has a schema this version "
                                    f"of Rugwijzer cannot use ({exc})") from None
-            except OperationalError as exc:
+            except DBAPIError as exc:  # unreachable, read-only, not a database file, ...
                 if not _busy(exc) or attempt == WRITE_ATTEMPTS - 1:
                     raise _storage_error(self, exc) from None
                 _pause(attempt)
+            except OSError as exc:
+                raise StorageError(f"the diary database at {self.description} cannot be used: "
+                                   f"{exc.strerror or exc}") from None
 
     @contextmanager
     def unit_of_work(self, *, write: bool = False) -> Iterator[UnitOfWork]:

@@ -13,8 +13,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from rugwijzer.storage.config import prepare_sqlite_file
+from rugwijzer.storage.config import display_url, prepare_sqlite_file
+from rugwijzer.storage.errors import StorageError
 
 # How long a writer waits for another one before SQLite gives up (then the unit of work retries).
 BUSY_TIMEOUT_MS = 15_000
@@ -31,9 +33,15 @@ SQLITE_PRAGMAS = (
 
 def create_db_engine(url: URL) -> Engine:
     """An engine for ``url``; logging off (statements carry personal data)."""
-    if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, echo=False, hide_parameters=True)
+    try:
+        if url.get_backend_name() == "sqlite":
+            return _sqlite_engine(url)
+        return create_engine(url, pool_pre_ping=True, echo=False, hide_parameters=True)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise StorageError(f"the database URL {display_url(url)} cannot be used ({type(exc).__name__}: "
+                           f"{str(exc).splitlines()[0] if str(exc) else ''})") from None
+    except OSError as exc:  # the SQLite file or its folder cannot be created
+        raise StorageError(f"the diary database at {display_url(url)} cannot be used: {exc.strerror or exc}") from None
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -41,8 +49,8 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def _sqlite_engine(url: URL) -> Engine:
-    if url.database and url.database != ":memory:":
-        prepare_sqlite_file(Path(url.database))
+    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        prepare_sqlite_file(Path(url.database))  # a URI filename (``file:...?mode=ro&uri=true``) is used as is
     engine = create_engine(url, echo=False, hide_parameters=True,
                            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _on_connect)

@@ -24,9 +24,13 @@ def create_app() -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    install_interop(app)
+    from rugwijzer.web.errors import error_page, scope_lang
+    from rugwijzer.web.errors import install as install_error_pages
+
+    install_error_pages(app)  # HTML error pages; the interoperability routes keep their own format
+    install_interop(app, page=lambda info, scope: error_page(info, scope_lang(scope)))
     _install_selfcheck(app)
-    from rugwijzer.diary.web import install as install_diary  # /diary, loopback only
+    from rugwijzer.diary.web import install as install_diary  # /diary, loopback and its owner only
     install_diary(app)
     return app
 

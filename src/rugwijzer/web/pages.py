@@ -28,7 +28,7 @@ from datetime import date
 from importlib import resources
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -39,12 +39,12 @@ from rugwijzer.core.validation import IntakeError
 from rugwijzer.i18n import translations
 from rugwijzer.knowledge import load_flow
 from rugwijzer.services.assessing import Assessor, default_assessor
+from rugwijzer.services.json_input import depth_problem, too_deep
 from rugwijzer.web import views
 
 DOMAIN = "web"
 STATIC_DIR = resources.files("rugwijzer.web") / "static"
 STATIC_URL = "/static/web"
-MAX_FORM_BYTES = 64 * 1024  # a full set of answers is about 2 KB
 
 # Health pages: never in a shared cache, never sent as a referrer, never framed, no outside assets.
 HEADERS: dict[str, str] = {
@@ -54,6 +54,10 @@ HEADERS: dict[str, str] = {
     "Content-Security-Policy": ("default-src 'none'; style-src 'self'; img-src 'self'; "
                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
 }
+
+# The result page may load one script of its own: the print button (static/print.js).
+RESULT_HEADERS: dict[str, str] = {**HEADERS, "Content-Security-Policy": HEADERS["Content-Security-Policy"].replace(
+    "default-src 'none';", "default-src 'none'; script-src 'self';")}
 
 View = Literal["start", "screen", "result"]
 Action = Literal["start", "next", "back", "edit", "stay"]
@@ -96,6 +100,9 @@ def _choose(values: Sequence[str] | None, allowed: Sequence[Any], default: Any) 
 def _load_answers(text: str) -> dict[str, Any]:
     """The answers carried by the page. Anything unreadable counts as not answered (the flow then
     asks again); flow.clean drops every value that is not a valid answer."""
+    if too_deep(text):
+        problem = depth_problem("answers")
+        raise HTTPException(status_code=400, detail=str(problem))
     try:
         data = json.loads(text) if text else {}
     except ValueError:
@@ -131,8 +138,6 @@ async def check(request: Request) -> Response:
     """Every step of the self-check: the next question screen, the same screen with errors, or the
     result (also straight away when an answer is an emergency)."""
     form = await _read_form(request)
-    if form is None:
-        return Response(status_code=413)
     flow = load_flow()
     state = State(form, flow)
     if state.view == "result":
@@ -148,8 +153,6 @@ async def check(request: Request) -> Response:
 async def report_pdf(request: Request) -> Response:
     """The result as a PDF, made from the answers the result page posts (nothing is kept)."""
     form = await _read_form(request)
-    if form is None:
-        return Response(status_code=413)
     flow = load_flow()
     state = State(form, flow)
     intake = flow.to_intake(state.answers)
@@ -172,11 +175,9 @@ async def report_pdf(request: Request) -> Response:
         **HEADERS, "Content-Disposition": 'attachment; filename="rugwijzer.pdf"'})
 
 
-async def _read_form(request: Request) -> dict[str, list[str]] | None:
-    """The posted fields as lists of strings (files are ignored), or None when far too large."""
-    declared = request.headers.get("content-length", "0")
-    if not declared.isdigit() or int(declared) > MAX_FORM_BYTES:
-        return None
+async def _read_form(request: Request) -> dict[str, list[str]]:
+    """The posted fields as lists of strings (files are ignored). A body over 64 KB is cut off
+    with 413 by the app's guard (rugwijzer.api.guard), counted as it streams in."""
     form = await request.form()
     fields: dict[str, list[str]] = {}
     for name, value in form.multi_items():
@@ -221,11 +222,10 @@ def _result_or_next(state: State, flow: Flow) -> Response:
         assessment = stop
     answer = assessor.explainer(state.lang, state.region).explain(assessment)
     last = state.screen.id if state.screen else (flow.active_screens(state.answers) or flow.screens)[-1].id
-    return _render("result.html.j2", state.lang, state.region, view="result", title=answer["action"]["name"],
+    return _render("result.html.j2", state.lang, state.region, view="result", headers=RESULT_HEADERS,
+                   title=answer["action"]["name"],
                    a=answer, answers_json=_dump(state.answers), screen_id=last,
-                   numbers=views.phone_numbers(answer),
-                   references=views.cited_references(assessor.kb, answer["flags"]),
-                   long_date=lambda d: views.long_date(d, state.lang, state.region))
+                   **views.result_context(assessor.kb, answer, state.lang, state.region))
 
 
 def _show_conflict(state: State, flow: Flow) -> Response:
@@ -233,9 +233,9 @@ def _show_conflict(state: State, flow: Flow) -> Response:
     found = conflicts(flow, state.answers)
     if not found:
         return _screen_page(state, flow.screens[0])
-    screen = next(s for s, q in flow.questions() if q.field == found[0].field)
-    on_screen = {q.field for q in screen.questions}
-    errors = {f: e for e in found for f in (e.field, *e.others) if f in on_screen}
+    screen = next(s for s, q in flow.fields() if q.field == found[0].field)
+    on_screen = {f.field: q.field for q in screen.questions for f in (q, *q.items)}
+    errors = {on_screen[f]: e for e in found for f in (e.field, *e.others) if f in on_screen}
     return _screen_page(state, screen, errors=errors, typed=False)
 
 
@@ -255,7 +255,8 @@ def _screen_page(state: State, screen: Screen, errors: Mapping[str, FieldError] 
     return _render(
         "screen.html.j2", state.lang, state.region, view="screen", title=screen.title[state.lang],
         screen=screen, questions=questions, errors=[q for q in questions if q.error], step=step,
-        total=total, can_go_back=flow.screen_before(screen.id, state.answers) is not None,
+        total=total, steps_left=flow.steps_left(screen.id, state.answers),
+        can_go_back=flow.screen_before(screen.id, state.answers) is not None,
         answers_json=_dump(state.answers), screen_id=screen.id,
         intro=screen.intro[state.lang] if screen.intro else None,
         notice=screen.notice[state.lang] if screen.notice else None,
@@ -276,7 +277,8 @@ def _region_names(assessor: Assessor, lang: Lang) -> list[tuple[str, str]]:
     return [(r.id, r.name[lang]) for r in assessor.kb.messages.regions]
 
 
-def _render(template: str, lang: Lang, region: Region, status: int = 200, **context: Any) -> HTMLResponse:
+def _render(template: str, lang: Lang, region: Region, status: int = 200, headers: Mapping[str, str] = HEADERS,
+            **context: Any) -> HTMLResponse:
     """Render a page: every page gets the disclaimer (with the region's emergency number), the
     language switch and the knowledge base version."""
     assessor = _assessor()
@@ -287,4 +289,4 @@ def _render(template: str, lang: Lang, region: Region, status: int = 200, **cont
         lang=lang, region=region, languages=views.LANGUAGE_NAMES, disclaimer=explainer.disclaimer,
         emergency_number=explainer.emergency_number, version=assessor.kb.version,
         app_version=__version__, static=STATIC_URL, regions=_region_names(assessor, lang), **context)
-    return HTMLResponse(html, status_code=status, headers=HEADERS)
+    return HTMLResponse(html, status_code=status, headers=dict(headers))

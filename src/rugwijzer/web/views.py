@@ -33,6 +33,7 @@ class OptionView:
     value: str
     label: str
     checked: bool
+    help: str | None = None  # a checklist item's "what does this mean?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +92,11 @@ def question_view(question: Question, lang: Lang, answers: Mapping[str, AnswerVa
         return QuestionView(id=base, widget="number", value=value,
                             unit_label=question.unit[lang] if question.unit else None, **common)
     chosen = set(raw) if raw is not None else _stored_tokens(question, answers)
-    options = [OptionView(f"{base}-{i}", value, label, value in chosen)
+    hints = {item.field: item.help[lang] for item in question.items if item.help}
+    options = [OptionView(f"{base}-{i}", value, label, value in chosen, hints.get(value))
                for i, (value, label) in enumerate(_choices(question, lang))]
-    return QuestionView(id=f"{base}-0", widget="checkbox" if question.kind == "multi" else "radio",
+    checkboxes = question.kind in ("multi", "checklist")
+    return QuestionView(id=f"{base}-0", widget="checkbox" if checkboxes else "radio",
                         options=options, scale=is_scale(question), **common)
 
 
@@ -147,6 +150,10 @@ def error_message(error: FieldError, question: Question, _: Gettext) -> str:
             if error.code != "range" else _("That is more than 100 years. Please check this answer.")
     if question.kind == "integer" and not is_scale(question):
         return _("Fill in a whole number from {low} to {high}.").format(low=question.min, high=question.max)
+    if question.kind == "checklist":
+        if error.code == "none_and_more":
+            return _("You ticked “none of these” and something else. Untick one of them.")
+        return _("Tick what applies, or “none of these”.")
     if question.kind == "multi":
         return _("Choose from the list.")
     return _("Choose one answer.")
@@ -162,16 +169,48 @@ def long_date(value: str | None, lang: str, region: str) -> str:
 
 
 def phone_numbers(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The numbers to call for this result: (number, kind) with kind emergency or out_of_hours."""
+    """The numbers to call for the result itself: (number, kind), kind emergency or out_of_hours.
+    An emergency gets 112, a doctor today the out-of-hours number (none in a region without one);
+    calmer results none: their safety net carries 112, and a headline "Emergency: 112" would read
+    as if it were one (issue 9)."""
     action = answer["action"]
-    numbers = [(str(action["emergency_number"]), "emergency")]
-    if answer["urgency"] != "emergency" and action.get("out_of_hours_number"):
-        numbers.append((str(action["out_of_hours_number"]), "out_of_hours"))
-    return numbers
+    if answer["urgency"] == "emergency":
+        return [(str(action["emergency_number"]), "emergency")]
+    if answer["urgency"] == "urgent" and action.get("out_of_hours_number"):
+        return [(str(action["out_of_hours_number"]), "out_of_hours")]
+    return []
 
 
-def cited_references(kb: KnowledgeBase, flags: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """The full references behind the sources the fired flags name (SEED, NHG-M55, ...), in order."""
-    citations = {r.key: r.citation for r in kb.meta.references}
+def tier_number(answer: Mapping[str, Any], level: str) -> str:
+    """The number to call for one tier of the safety net: 112, the out-of-hours number, or ''."""
+    action = answer["action"]
+    if level == "emergency":
+        return str(action["emergency_number"])
+    if level == "urgent":
+        return str(action.get("out_of_hours_number") or "")
+    return ""
+
+
+def cited_references(kb: KnowledgeBase, flags: Sequence[Mapping[str, Any]], lang: Lang) -> list[tuple[str, str]]:
+    """The full references behind the fired flags' sources, in order: (the name a lay reader knows
+    it by, the citation)."""
+    references = {r.key: r for r in kb.meta.references}
     keys = dict.fromkeys(key for flag in flags for key in kb.source_keys(str(flag["source"])))
-    return [(key, citations[key]) for key in keys if key in citations]
+    return [(references[key].lay[lang], references[key].citation) for key in keys if key in references]
+
+
+def result_context(kb: KnowledgeBase, answer: Mapping[str, Any], lang: Lang, region: str) -> dict[str, Any]:
+    """What the result partials need besides the answer (also used by the diary's pages)."""
+    return {"numbers": phone_numbers(answer),
+            "references": cited_references(kb, answer["flags"], lang),
+            "long_date": lambda d: long_date(d, lang, region),
+            "tier_number": tier_number,
+            "avoid": by_relevance(kb, answer["avoid"]),
+            "risk_advice": [(r["you"], r["advice"]) for r in answer.get("risk_advice", [])]}
+
+
+def by_relevance(kb: KnowledgeBase, avoid: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The not-recommended items in the knowledge base's order, the most relevant first (the
+    answer lists them by id)."""
+    rank = {item.id: i for i, item in enumerate(kb.avoid.items)}
+    return sorted(avoid, key=lambda item: rank.get(str(item["id"]), len(rank)))
