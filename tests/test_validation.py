@@ -178,6 +178,21 @@ def test_invalid_intake_still_carries_an_emergency(assessor: Assessor) -> None:
     assert calm.value.emergency is None
 
 
+
+def test_an_error_found_only_later_does_not_hide_the_emergency(assessor: Assessor) -> None:
+    """Duration is compared with age only when both fields parse: a bad pain score hides a
+    duration longer than the person's life until the pain score is set aside. The emergency in
+    the other answers must survive both errors."""
+    answers = intake(age=30, duration_days=20_000, pain_score="x", saddle_numbness=True)
+    with pytest.raises(IntakeError) as info:
+        assessor.assess(answers, TODAY, "en")
+    assert "pain_score" in info.value.fields
+    assert info.value.emergency is not None
+    assert [f["id"] for f in info.value.emergency["flags"]] == ["cauda_equina_saddle"]
+    with pytest.raises(IntakeError) as calm:
+        assessor.assess({**answers, "saddle_numbness": False}, TODAY)
+    assert calm.value.emergency is None
+
 _KEYS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6)
 _VALUES = st.recursive(st.none() | st.booleans() | st.integers(-10, 10) | _KEYS,
                        lambda inner: st.lists(inner, max_size=3)

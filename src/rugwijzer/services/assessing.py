@@ -52,12 +52,18 @@ class Assessor:
         """The error stands (contract §1: a null or a typo is never read as "no"), but a person whose
         other answers already show an emergency must not be left without that advice. The bad
         fields are treated as unknown; only an emergency that holds whatever they are is reported."""
-        bad = {problem.field.split(".")[0] for problem in error.problems}
-        if "intake" in bad:
-            return None
-        try:
-            assessment = self.engine.assess(parse_intake({k: v for k, v in data.items() if k not in bad}), today)
-        except IntakeError:
+        bad = _fields_of(error)
+        # Setting fields aside can bring out a problem the first check could not see (duration
+        # against age is only compared once both parse), so set those aside too until none is left.
+        while "intake" not in bad:
+            try:
+                assessment = self.engine.assess(parse_intake({k: v for k, v in data.items() if k not in bad}), today)
+                break
+            except IntakeError as again:
+                if _fields_of(again) <= bad:
+                    return None
+                bad |= _fields_of(again)
+        else:
             return None
         if assessment.urgency != "emergency":
             return None
@@ -91,6 +97,10 @@ class Assessor:
                 yield orjson.dumps({"error": {**first, "line": number, **error}}), False
             else:
                 yield orjson.dumps(answer), True
+
+
+def _fields_of(error: IntakeError) -> set[str]:
+    return {problem.field.split(".")[0] for problem in error.problems}
 
 
 @functools.cache
