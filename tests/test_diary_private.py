@@ -303,9 +303,12 @@ def test_a_closed_connection_frees_the_export_slot(home: Path, monkeypatch: pyte
         with browser.stream("GET", "/diary/export/pdf?lang=en") as response:
             assert response.status_code == 200
             seen = b""
-            for chunk in response.iter_bytes():  # until the export is under way (it holds the slot now);
-                seen += chunk                    # then the browser leaves
-                if b"<li>" in seen:
+            # Read until the export is under way and holds the slot (a list item in the page's head
+            # is not enough: leaving before the slot is taken would let the export start after the
+            # browser left, and the check below would race it); then the browser leaves.
+            for chunk in response.iter_bytes():
+                seen += chunk
+                if b"<li>" in seen and web_export.busy():
                     break
         deadline = time.monotonic() + 120
         while web_export.busy() and time.monotonic() < deadline:
