@@ -15,7 +15,7 @@ import pytest
 
 import rugwijzer.diary.web as diary_web
 from diary_support import day
-from live import BROWSER_TESTS, chromium, serving
+from live import BROWSER_TESTS, WIDEST, chromium, serving
 from rugwijzer.diary import auth
 from rugwijzer.storage import ENV_HOME, ENV_URL
 from test_diary_web import finished_answers
@@ -57,7 +57,9 @@ def set_today(monkeypatch: pytest.MonkeyPatch, today: date) -> None:
 def axe_clean(page: Any, name: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), name
+    page.wait_for_load_state("load")  # a page measured while its stylesheet still loads is wider
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), (
+        name, page.evaluate(WIDEST))
     results = Axe().run(page)
     assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
 
