@@ -7,22 +7,25 @@ anything is a loop on one node.
 
 The rule (``min_cell`` = k):
 
-1. **Primary**: a count with 0 < n < k is published as "< k" (state ``SMALL``). A reader then knows
-   it lies in 1 .. k-1 (and not above the group's size).
-2. **Zeros are published as 0.** A zero counts no one, so it cannot point at a person; hiding zeros
-   would hide most of every table without protecting anyone. A reader knows a hidden cell is >= 1.
-3. **Secondary**: while the published numbers still pin a "< k" cell to one value (through the sums,
-   the "< k" bounds, the zeros and the bounds of other hidden cells), the next-smallest published
-   count that helps is hidden too and published as "x" (state ``HIDDEN``: a reader knows only that
-   it is >= k). This is checked exactly: a cell is free when some other solution of all the sums
-   within all the bounds gives it another value, i.e. when it lies on a cycle of the residual network
-   (the sums of a contingency table are a network matrix, so whole numbers lose nothing).
+1. **Primary**: a count with 0 < n < k is published as "< k" (state ``SMALL``).
+2. **Zeros are published as 0**, unless one is needed as a secondary cell (below). A zero counts no
+   one, but it can still help to pin others down (a group of 3 spread 1, 1, 1, 0 over four
+   categories gives every 1 away), so the safer reading is taken: "< k" means 0 .. k-1, and a reader
+   can never rule out 0 for it.
+3. **Secondary**: while the published numbers still pin a primary "< k" cell to one value (through
+   the sums, the zeros and the bounds of every hidden cell), the next-smallest published count that
+   helps is hidden too: a zero as "< k", a larger count as "x" (state ``HIDDEN``: a reader knows only
+   that it is at least k and at most the group's size). Whether a cell is pinned is checked exactly: it
+   is free when some other solution of all the sums within all the bounds gives it another value,
+   i.e. when it lies on a cycle of the residual network (the sums of these tables form a network
+   matrix, so the check loses nothing for whole numbers).
 4. Numbers marked ``fixed`` (group sizes, the number of rows) are always published; the caller makes
    sure they are never small (small groups are merged before anything is counted).
+5. A hidden cell that the other numbers pin down anyway is shown again at the end: it tells a reader
+   nothing new (it is a zero, or at least k).
 
-A hidden "x" cell whose value can be worked out is allowed: it is at least k, so it could have been
-published anyway. When no choice of secondary cells protects a small cell, :func:`suppress` returns
-``None`` and the caller withholds the whole table.
+When no choice of secondary cells protects a small cell, :func:`suppress` returns ``None`` and the
+caller withholds the whole table.
 """
 
 from __future__ import annotations
@@ -37,8 +40,8 @@ class State(Enum):
     """How one count is published."""
 
     VALUE = "value"    # the number itself (zeros too)
-    SMALL = "small"    # primary suppression: "< k"
-    HIDDEN = "hidden"  # secondary suppression: "x"
+    SMALL = "small"    # "< k": a count below k (primary), or a zero hidden to protect one (secondary)
+    HIDDEN = "hidden"  # "x": a count of at least k hidden to protect a small one (secondary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +78,13 @@ def bounds(edge: Edge, state: State, min_cell: int) -> Bounds:
         return edge.value, edge.value
     if state is State.SMALL:
         upper = min_cell - 1
-        return 1, upper if edge.cap is None else min(upper, edge.cap)
+        return 0, upper if edge.cap is None else min(upper, edge.cap)
     return min_cell, edge.cap
+
+
+def secondary_state(edge: Edge, min_cell: int) -> State:
+    """How a count hidden to protect another is published: a zero as "< k", others as "x"."""
+    return State.SMALL if edge.value < min_cell else State.HIDDEN
 
 
 def primary(net: Network, min_cell: int) -> list[State]:
@@ -97,7 +105,7 @@ def suppress(net: Network, min_cell: int) -> list[State] | None:
         extra = next_secondary(net, states, min_cell, exposed)
         if extra is None:
             return None
-        states[extra] = State.HIDDEN
+        states[extra] = secondary_state(net.edges[extra], min_cell)
     return reveal_derivable(net, states, min_cell)
 
 
@@ -105,15 +113,15 @@ def reveal_derivable(net: Network, states: list[State], min_cell: int) -> list[S
     """Show the "x" counts that the other numbers pin down anyway: showing them tells a reader
     nothing new, and a hidden number anyone can work out only confuses."""
     for index, state in enumerate(states):
-        if state is State.HIDDEN and is_pinned(net, states, min_cell, index, by_label=True):
-            states[index] = State.VALUE
+        if state is not State.VALUE and is_pinned(net, states, min_cell, index, by_label=True):
+            states[index] = State.VALUE  # after the loop only secondary cells can be pinned
     return states
 
 
 def first_exposed(net: Network, states: Sequence[State], min_cell: int) -> int | None:
-    """The first "< k" count that the published numbers pin to a single value, if any."""
+    """The first small count (not a hidden zero) that the published numbers pin to one value, if any."""
     for index, state in enumerate(states):
-        if state is State.SMALL and is_pinned(net, states, min_cell, index):
+        if state is State.SMALL and net.edges[index].value > 0 and is_pinned(net, states, min_cell, index):
             return index
     return None
 
@@ -184,7 +192,7 @@ def next_secondary(net: Network, states: Sequence[State], min_cell: int, exposed
     if edge.value > low:
         moves.append((reach(arcs, edge.tail), reach(back, edge.head)))
     candidates = sorted((e.value, i) for i, (e, s) in enumerate(zip(net.edges, states, strict=True))
-                        if s is State.VALUE and not e.fixed and e.value > 0)
+                        if s is State.VALUE and not e.fixed)
     for _, i in candidates:
         if any(_joins(net.edges[i], min_cell, start, end) for start, end in moves):
             return i
@@ -193,9 +201,10 @@ def next_secondary(net: Network, states: Sequence[State], min_cell: int, exposed
 
 
 def _joins(edge: Edge, min_cell: int, start: set[str], end: set[str]) -> bool:
-    """Would hiding ``edge`` (as "x": value >= min_cell) add an arc from ``start`` into ``end``?"""
-    forward = edge.cap is None or edge.value < edge.cap
-    backward = edge.value > min_cell
+    """Would hiding ``edge`` add an arc from ``start`` into ``end``?"""
+    low, high = bounds(edge, secondary_state(edge, min_cell), min_cell)
+    forward = high is None or edge.value < high
+    backward = edge.value > low
     return (forward and edge.tail in start and edge.head in end) or (
         backward and edge.head in start and edge.tail in end)
 
