@@ -30,8 +30,8 @@ caller withholds the whole table.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -99,115 +99,118 @@ def primary(net: Network, min_cell: int) -> list[State]:
 
 
 def suppress(net: Network, min_cell: int) -> list[State] | None:
-    """Primary and secondary suppression; ``None`` when no published table could protect a cell."""
-    states = primary(net, min_cell)
-    while (exposed := first_exposed(net, states, min_cell)) is not None:
-        extra = next_secondary(net, states, min_cell, exposed)
-        if extra is None:
-            return None
-        states[extra] = secondary_state(net.edges[extra], min_cell)
-    return reveal_derivable(net, states, min_cell)
+    """Primary and secondary suppression; ``None`` when no published table could protect a cell.
 
-
-def reveal_derivable(net: Network, states: list[State], min_cell: int) -> list[State]:
-    """Show the "x" counts that the other numbers pin down anyway: showing them tells a reader
-    nothing new, and a hidden number anyone can work out only confuses."""
-    for index, state in enumerate(states):
-        if state is not State.VALUE and is_pinned(net, states, min_cell, index, by_label=True):
-            states[index] = State.VALUE  # after the loop only secondary cells can be pinned
-    return states
-
-
-def first_exposed(net: Network, states: Sequence[State], min_cell: int) -> int | None:
-    """The first small count (not a hidden zero) that the published numbers pin to one value, if any."""
-    for index, state in enumerate(states):
-        if state is State.SMALL and net.edges[index].value > 0 and is_pinned(net, states, min_cell, index):
-            return index
-    return None
-
-
-def is_pinned(net: Network, states: Sequence[State], min_cell: int, index: int, by_label: bool = False) -> bool:
-    """True when every solution of the sums within the bounds gives count ``index`` its value.
-
-    A count that its label alone pins (with min_cell 2, "< 2" is 1) counts only when ``by_label``:
-    for a "< k" that is the caller's choice of min_cell, not a leak.
+    Hiding a count only ever adds ways for the others to move, so a small count that is free stays
+    free: each is freed once, in turn, and never looked at again.
     """
-    edge = net.edges[index]
-    low, high = bounds(edge, states[index], min_cell)
-    if low == high:
-        return by_label
-    arcs = residual(net, states, min_cell, skip=index)
-    up = (high is None or edge.value < high) and edge.tail in reach(arcs, edge.head, edge.tail)
-    down = edge.value > low and edge.head in reach(arcs, edge.tail, edge.head)
-    return not (up or down)
-
-
-def residual(net: Network, states: Sequence[State], min_cell: int, skip: int) -> dict[str, set[str]]:
-    """Where a unit of flow may move through the hidden counts (all but ``skip``) within their bounds."""
-    arcs: dict[str, set[str]] = defaultdict(set)
-    for index, (edge, state) in enumerate(zip(net.edges, states, strict=True)):
-        if state is State.VALUE or index == skip:
+    work = Suppression(net, min_cell)
+    for index, edge in enumerate(net.edges):
+        if work.states[index] is not State.SMALL or edge.value == 0:
             continue
-        low, high = bounds(edge, state, min_cell)
-        if high is None or edge.value < high:
-            arcs[edge.tail].add(edge.head)
-        if edge.value > low:
-            arcs[edge.head].add(edge.tail)
-    return arcs
+        while work.pinned(index):
+            extra = work.next_secondary(index)
+            if extra is None:
+                return None
+            work.hide(extra, secondary_state(net.edges[extra], min_cell))
+    work.reveal_derivable()
+    return work.states
 
 
-def reach(arcs: dict[str, set[str]], start: str, target: str | None = None) -> set[str]:
-    """The nodes reachable from ``start`` (it stops early once ``target`` is found)."""
+class Suppression:
+    """The states of a network's counts and the residual network of the hidden ones: an arc u -> v
+    for each way a hidden count lets one unit of flow move from u to v within its bounds."""
+
+    def __init__(self, net: Network, min_cell: int) -> None:
+        self.net, self.min_cell = net, min_cell
+        self.states = primary(net, min_cell)
+        self.forward: dict[str, Counter[str]] = defaultdict(Counter)
+        self.backward: dict[str, Counter[str]] = defaultdict(Counter)
+        for index, state in enumerate(self.states):
+            if state is not State.VALUE:
+                self._arcs(index, +1)
+
+    def bounds(self, index: int, state: State | None = None) -> Bounds:
+        return bounds(self.net.edges[index], state or self.states[index], self.min_cell)
+
+    def moves(self, index: int, state: State | None = None) -> list[tuple[str, str]]:
+        """The arcs a count adds once hidden: up (tail -> head) and/or down (head -> tail)."""
+        edge = self.net.edges[index]
+        low, high = self.bounds(index, state)
+        arcs = [(edge.tail, edge.head)] if high is None or edge.value < high else []
+        return arcs + ([(edge.head, edge.tail)] if edge.value > low else [])
+
+    def _arcs(self, index: int, sign: int) -> None:
+        for tail, head in self.moves(index):
+            self.forward[tail][head] += sign
+            self.backward[head][tail] += sign
+
+    def hide(self, index: int, state: State) -> None:
+        self.states[index] = state
+        self._arcs(index, +1)
+
+    def show(self, index: int) -> None:
+        self._arcs(index, -1)
+        self.states[index] = State.VALUE
+
+    def pinned(self, index: int, by_label: bool = False) -> bool:
+        """True when every solution of the sums within the bounds gives count ``index`` its value.
+
+        A count that its label alone pins (with min_cell 2, "< 2" is 0 or 1) counts only when
+        ``by_label``.
+        """
+        low, high = self.bounds(index)
+        if low == high:
+            return by_label
+        self._arcs(index, -1)  # a cycle through the count must not use the count itself
+        try:
+            return not any(start == end or end in reach(self.forward, start, end)
+                           for start, end in self.cycle_ends(index))
+        finally:
+            self._arcs(index, +1)
+
+    def cycle_ends(self, index: int) -> list[tuple[str, str]]:
+        """For each way the count may move: where a path must start and end to close the cycle."""
+        return [(head, tail) for tail, head in self.moves(index)]
+
+    def next_secondary(self, exposed: int) -> int | None:
+        """The published count to hide next so that count ``exposed`` can move.
+
+        Prefer the smallest count that joins the nodes reachable from where the cycle starts to those
+        that reach where it ends (that frees it at once); else the smallest one next to either set.
+        """
+        self._arcs(exposed, -1)
+        try:
+            sides = [(reach(self.forward, a), reach(self.backward, b)) for a, b in self.cycle_ends(exposed)]
+        finally:
+            self._arcs(exposed, +1)
+        candidates = sorted((e.value, i) for i, (e, s) in enumerate(zip(self.net.edges, self.states, strict=True))
+                            if s is State.VALUE and not e.fixed)
+        for _, i in candidates:
+            arcs = self.moves(i, secondary_state(self.net.edges[i], self.min_cell))
+            if any(tail in start and head in end for start, end in sides for tail, head in arcs):
+                return i
+        near = {node for start, end in sides for node in (*start, *end)}
+        return next((i for _, i in candidates if self.net.edges[i].tail in near or self.net.edges[i].head in near),
+                    None)
+
+    def reveal_derivable(self) -> None:
+        """Show the hidden counts that the other numbers pin down anyway: showing them tells a reader
+        nothing new (after the loop only secondary counts can be pinned), and a hidden number anyone
+        can work out only confuses."""
+        for index, state in enumerate(self.states):
+            if state is not State.VALUE and self.pinned(index, by_label=True):
+                self.show(index)
+
+
+def reach(arcs: Mapping[str, Counter[str]], start: str, target: str | None = None) -> set[str]:
+    """The nodes reachable from ``start`` over arcs still present (it stops early at ``target``)."""
     seen = {start}
     todo = [start]
     while todo and (target is None or target not in seen):
-        for nxt in arcs.get(todo.pop(), ()):
-            if nxt not in seen:
+        node = todo.pop()
+        for nxt, count in arcs[node].items() if node in arcs else ():
+            if count > 0 and nxt not in seen:
                 seen.add(nxt)
                 todo.append(nxt)
     return seen
-
-
-def reverse(arcs: dict[str, set[str]]) -> dict[str, set[str]]:
-    back: dict[str, set[str]] = defaultdict(set)
-    for tail, heads in arcs.items():
-        for head in heads:
-            back[head].add(tail)
-    return back
-
-
-def next_secondary(net: Network, states: Sequence[State], min_cell: int, exposed: int) -> int | None:
-    """The published count to hide next so that count ``exposed`` can move.
-
-    Prefer the smallest count that joins the nodes the exposed count can reach to those that reach
-    back to it (that frees it at once); else the smallest one next to either set (to widen them).
-    """
-    edge = net.edges[exposed]
-    low, high = bounds(edge, states[exposed], min_cell)
-    arcs = residual(net, states, min_cell, skip=exposed)
-    back = reverse(arcs)
-    moves = []  # (nodes reachable from where the cycle starts, nodes that reach where it must end)
-    if high is None or edge.value < high:
-        moves.append((reach(arcs, edge.head), reach(back, edge.tail)))
-    if edge.value > low:
-        moves.append((reach(arcs, edge.tail), reach(back, edge.head)))
-    candidates = sorted((e.value, i) for i, (e, s) in enumerate(zip(net.edges, states, strict=True))
-                        if s is State.VALUE and not e.fixed)
-    for _, i in candidates:
-        if any(_joins(net.edges[i], min_cell, start, end) for start, end in moves):
-            return i
-    near = {node for start, end in moves for node in (*start, *end)}
-    return next((i for _, i in candidates if _touches(net.edges[i], near)), None)
-
-
-def _joins(edge: Edge, min_cell: int, start: set[str], end: set[str]) -> bool:
-    """Would hiding ``edge`` add an arc from ``start`` into ``end``?"""
-    low, high = bounds(edge, secondary_state(edge, min_cell), min_cell)
-    forward = high is None or edge.value < high
-    backward = edge.value > low
-    return (forward and edge.tail in start and edge.head in end) or (
-        backward and edge.head in start and edge.tail in end)
-
-
-def _touches(edge: Edge, nodes: set[str]) -> bool:
-    return edge.tail in nodes or edge.head in nodes
