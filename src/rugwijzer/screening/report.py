@@ -190,16 +190,21 @@ def partition_network(groups: Sequence[Group], cats: Sequence[str], counts: Mapp
 
 
 def item_network(groups: Sequence[Group], counts: Mapping[tuple[int, str], int], item: str,
-                 grouped: bool) -> tuple[Network, dict[Key, int]]:
-    """How many rows hold ``item``, per group and in all: only the total is a sum (items overlap)."""
+                 grouped: bool, listed_if_any: bool) -> tuple[Network, dict[Key, int]]:
+    """How many rows hold ``item``, per group and in all: only the total is a sum (items overlap).
+
+    ``listed_if_any``: the item is only in the report when it occurs, so a reader knows its total is
+    at least 1.
+    """
     net = Network()
     total = sum(counts.get((g, item), 0) for g in range(len(groups)))
     size = sum(g.size for g in groups)
+    floor = 1 if listed_if_any else 0
     if not grouped:
-        return net, {("u",): net.add("X", "X", total, cap=size)}
+        return net, {("u",): net.add("X", "X", total, cap=size, floor=floor)}
     ids: dict[Key, int] = {("x", g): net.add("A", "B", counts.get((g, item), 0), cap=group.size)
                            for g, group in enumerate(groups)}
-    ids["u",] = net.add("B", "A", total, cap=size)
+    ids["u",] = net.add("B", "A", total, cap=size, floor=floor)
     return net, ids
 
 
@@ -346,7 +351,7 @@ class Builder:
         chosen = _top(totals, names, self.layout.fmt.min_cell, top, keep_zeros)
         lines = []
         for item in chosen:
-            net, ids = item_network(self.layout.groups, counts, item, self.layout.grouped)
+            net, ids = item_network(self.layout.groups, counts, item, self.layout.grouped, not keep_zeros)
             states = suppress(net, self.layout.fmt.min_cell)
             if states is None:
                 return withheld(key, title, caption)

@@ -53,6 +53,7 @@ class Edge:
     value: int
     cap: int | None = None  # an upper bound a reader knows besides the sums (a group's size)
     fixed: bool = False     # always published: a group's size, the number of rows
+    floor: int = 0          # a lower bound a reader knows (an item listed only when it occurs: 1)
 
 
 class Network:
@@ -61,11 +62,12 @@ class Network:
     def __init__(self) -> None:
         self.edges: list[Edge] = []
 
-    def add(self, tail: str, head: str, value: int, *, cap: int | None = None, fixed: bool = False) -> int:
+    def add(self, tail: str, head: str, value: int, *, cap: int | None = None, fixed: bool = False,
+            floor: int = 0) -> int:
         """Add a count and return its index."""
-        if value < 0:
-            raise ValueError("a count cannot be negative")
-        self.edges.append(Edge(tail, head, value, cap, fixed))
+        if not 0 <= floor <= value:
+            raise ValueError("a count cannot be negative or below its floor")
+        self.edges.append(Edge(tail, head, value, cap, fixed, floor))
         return len(self.edges) - 1
 
 
@@ -78,8 +80,8 @@ def bounds(edge: Edge, state: State, min_cell: int) -> Bounds:
         return edge.value, edge.value
     if state is State.SMALL:
         upper = min_cell - 1
-        return 0, upper if edge.cap is None else min(upper, edge.cap)
-    return min_cell, edge.cap
+        return edge.floor, upper if edge.cap is None else min(upper, edge.cap)
+    return max(min_cell, edge.floor), edge.cap
 
 
 def secondary_state(edge: Edge, min_cell: int) -> State:
