@@ -16,9 +16,11 @@ Privacy by design:
 - Groups smaller than ``min_cell`` are merged into "other groups, combined" (with the next-smallest
   groups when that is still too small), so that every group size shown is at least ``min_cell``.
   Fewer than ``min_cell`` rows in all: no numbers at all.
-- Every other count goes through :mod:`rugwijzer.screening.suppression`: 0 < n < ``min_cell`` is
-  shown as "< min_cell" (primary), and further counts are hidden as "x" (secondary) until no "< k"
-  cell can be worked out from totals, the other cells, zeros or bounds. Zeros are shown (see there).
+- Every other count goes through :mod:`rugwijzer.screening.suppression`: 0 < n < ``min_cell`` = k
+  is shown as "< k" (primary); then, until no such count can be worked out from the totals, the
+  other cells and the bounds, the next-smallest count is hidden too (secondary): a zero as "< k"
+  (so "< k" means 0 .. k-1), a larger count as "x". Zeros are otherwise shown as 0. A table that
+  nothing can protect (4 rows, k = 3: "< 3" + "< 3" = 4) is withheld whole.
 - Urgency and the totals (valid / invalid) are one table for this purpose, since "valid" is the sum of
   the five urgency levels; each other table is checked with its own totals. The group sizes and the
   number of rows are the only numbers tables share, and they are always shown. Links through the
@@ -331,18 +333,20 @@ class Builder:
         return [totals, urgency]
 
     def episode(self) -> Table:
-        cats = (*EPISODES, NONE)
         names: dict[str, str] = {e.id: e.name[self.lang] for e in self.kb.meta.episodes}
-        return self.stack("episode", self._("Episode"), self._("How long the back pain has lasted"),
-                          [*(names[e] for e in EPISODES), self._("Not known")],
-                          self.partition("episode", cats), cats)
+        return self.categories("episode", "episode", EPISODES, names, self._("Episode"),
+                               self._("How long the back pain has lasted"), self._("Not known"))
 
     def startback(self) -> Table:
-        cats = (*STRATA, NONE)
         names: dict[str, str] = {s.id: s.name[self.lang] for s in self.kb.startback.strata}
-        return self.stack("startback", self._("STarT Back"), self._("Risk that the pain lasts (STarT Back)"),
-                          [*(names[s] for s in STRATA), self._("No score")],
-                          self.partition("startback_risk", cats), cats)
+        return self.categories("startback", "startback_risk", STRATA, names, self._("STarT Back"),
+                               self._("Risk that the pain lasts (STarT Back)"), self._("No score"))
+
+    def categories(self, key: str, column: str, ids: Sequence[str], names: Mapping[str, str], title: str,
+                   caption: str, unknown: str) -> Table:
+        """A column of one id or NULL per row: its categories (NULL last) per group."""
+        cats = (*ids, NONE)
+        return self.stack(key, title, caption, [*(names[i] for i in ids), unknown], self.partition(column, cats), cats)
 
     def items(self, key: str, column: str, names: Mapping[str, str], title: str, caption: str,
               top: int | None, keep_zeros: bool) -> Table:
