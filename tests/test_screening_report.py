@@ -394,7 +394,7 @@ def fixed_rows() -> list[Row]:
 
 
 @pytest.mark.parametrize("grouped", [True, False])
-@pytest.mark.parametrize("min_cell", [3, 5, 10])
+@pytest.mark.parametrize("min_cell", [1, 2, 3, 5, 10])
 def test_fixed_report_hides_every_small_count(grouped: bool, min_cell: int) -> None:
     rows = fixed_rows()
     check_report(report(rows, grouped=grouped, min_cell=min_cell), rows, min_cell, grouped)
