@@ -47,9 +47,9 @@ bench: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-# Interface strings of the command line and of the error and login pages (access): extract, merge into
-# the nl/fr/en catalogues, compile. Translate the new entries in src/rugwijzer/locale/<lang>/LC_MESSAGES/
-# cli.po and access.po, then run it again.
+# Interface strings of the command line, of the error and login pages (access) and of the screening
+# report (screening): extract, merge into the nl/fr/en catalogues, compile. Translate the new entries in
+# src/rugwijzer/locale/<lang>/LC_MESSAGES/cli.po, access.po and screening.po, then run it again.
 i18n: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -k N_ --no-location --omit-header --sort-output \
 		-o src/rugwijzer/locale/cli.pot src/rugwijzer/cli/app.py src/rugwijzer/cli/render.py src/rugwijzer/services
@@ -59,3 +59,7 @@ i18n: $(VENV)/.installed
 		-o src/rugwijzer/locale/access.pot src/rugwijzer/access.py
 	$(VENV)/bin/pybabel update -D access -i src/rugwijzer/locale/access.pot -d src/rugwijzer/locale --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -D access -d src/rugwijzer/locale
+	$(VENV)/bin/pybabel extract -F src/rugwijzer/screening/babel.cfg -k N_ --no-location --omit-header --sort-output \
+		-o src/rugwijzer/locale/screening.pot src/rugwijzer/screening
+	$(VENV)/bin/pybabel update -D screening -i src/rugwijzer/locale/screening.pot -d src/rugwijzer/locale --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -D screening -d src/rugwijzer/locale
