@@ -1,0 +1,140 @@
+"""Small builders for the sqlglot expressions the screening query needs, per dialect.
+
+Most of the query is plain SQL that sqlglot renders for any dialect; the list functions differ
+(DuckDB ``list_has_all`` against Spark ``array_except``), so those few live here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from sqlglot import exp
+
+Dialect = Literal["duckdb", "spark"]
+DIALECTS: tuple[Dialect, ...] = ("duckdb", "spark")
+
+
+def col(name: str) -> exp.Column:
+    """A column by its exact name (always quoted: CSV headers may hold dots)."""
+    return exp.Column(this=exp.to_identifier(name, quoted=True))
+
+
+def lit(value: str | int | bool | None) -> exp.Expression:
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int):
+        return exp.Literal.number(value)
+    return exp.Literal.string(value)
+
+
+def cast(expression: exp.Expression, to: str) -> exp.Cast:
+    return exp.Cast(this=expression, to=exp.DataType.build(to))
+
+
+def typed_null(to: str) -> exp.Cast:
+    return cast(exp.Null(), to)
+
+
+def and_(*parts: exp.Expression) -> exp.Expression:
+    return exp.and_(*parts, wrap=True) if parts else exp.true()
+
+
+def or_(*parts: exp.Expression) -> exp.Expression:
+    return exp.or_(*parts, wrap=True) if parts else exp.false()
+
+
+def not_(part: exp.Expression) -> exp.Expression:
+    return exp.Not(this=exp.Paren(this=part))
+
+
+def is_null(part: exp.Expression) -> exp.Expression:
+    return exp.Is(this=part, expression=exp.Null())
+
+
+def not_null(part: exp.Expression) -> exp.Expression:
+    return exp.Not(this=is_null(part))
+
+
+def coalesce(part: exp.Expression, default: exp.Expression) -> exp.Expression:
+    return exp.Coalesce(this=part, expressions=[default])
+
+
+def case(*branches: tuple[exp.Expression, exp.Expression], default: exp.Expression | None = None) -> exp.Case:
+    return exp.Case(ifs=[exp.If(this=cond, true=value) for cond, value in branches], default=default)
+
+
+def when(condition: exp.Expression, value: exp.Expression) -> exp.Case:
+    return case((condition, value))
+
+
+def concat(*parts: exp.Expression) -> exp.Expression:
+    return exp.Concat(expressions=list(parts), safe=False, coalesce=False)
+
+
+def in_(part: exp.Expression, values: Iterable[str | int]) -> exp.In:
+    return exp.In(this=part, expressions=[lit(v) for v in values])
+
+
+def array(items: Sequence[exp.Expression]) -> exp.Array:
+    return exp.Array(expressions=list(items))
+
+
+def present(items: Sequence[exp.Expression]) -> exp.Expression:
+    """One array of the items that are not NULL, in order: the one way every output list is built
+    (a CASE per possible id, then a single filter, instead of growing a list element by element)."""
+    x = exp.to_identifier("x")
+    return exp.ArrayFilter(this=array(items),
+                           expression=exp.Lambda(this=not_null(exp.Column(this=x)), expressions=[x]))
+
+
+def contains(array_: exp.Expression, value: exp.Expression) -> exp.Expression:
+    return exp.ArrayContains(this=array_, expression=value)
+
+
+def size(array_: exp.Expression) -> exp.Expression:
+    return exp.ArraySize(this=array_)
+
+
+def join(array_: exp.Expression, separator: str) -> exp.Expression:
+    return exp.ArrayToString(this=array_, expression=lit(separator))
+
+
+def sort(array_: exp.Expression) -> exp.Expression:
+    return exp.ArraySort(this=array_)
+
+
+def to_map(keys: exp.Expression, values: exp.Expression) -> exp.Expression:
+    return exp.Map(keys=keys, values=values)
+
+
+def struct(members: Sequence[tuple[str, exp.Expression]]) -> exp.Expression:
+    return exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(name, quoted=True), expression=value)
+                                   for name, value in members])
+
+
+def subset_of(array_: exp.Expression, allowed: Sequence[str], dialect: Dialect) -> exp.Expression:
+    """Every element of ``array_`` is one of ``allowed``."""
+    if dialect == "duckdb":
+        return exp.Anonymous(this="list_has_all", expressions=[array([lit(a) for a in allowed]), array_])
+    return exp.EQ(this=size(exp.Anonymous(this="array_except", expressions=[array_, array([lit(a) for a in allowed])])),
+                  expression=lit(0))
+
+
+def has_repeats(array_: exp.Expression, dialect: Dialect) -> exp.Expression:
+    distinct = "list_distinct" if dialect == "duckdb" else "array_distinct"
+    return exp.NEQ(this=size(exp.Anonymous(this=distinct, expressions=[array_])), expression=size(array_))
+
+
+def split(text: exp.Expression, separator: str, dialect: Dialect) -> exp.Expression:
+    # Spark's split takes a regular expression; the separator here is a plain ';'.
+    name = "string_split" if dialect == "duckdb" else "split"
+    return exp.Anonymous(this=name, expressions=[text, lit(separator)])
+
+
+def full_match(text: exp.Expression, pattern: str, dialect: Dialect) -> exp.Expression:
+    if dialect == "duckdb":
+        return exp.Anonymous(this="regexp_full_match", expressions=[text, lit(pattern)])
+    return exp.RegexpLike(this=text, expression=lit(f"^(?:{pattern})$"))
