@@ -32,7 +32,7 @@ from strategies import intakes
 from support import NEUTRAL, TODAY
 
 ROOT = Path(__file__).resolve().parents[1]
-SETTINGS = settings(max_examples=12, deadline=None,
+SETTINGS = settings(max_examples=6, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
@@ -75,7 +75,7 @@ def test_lines_that_are_no_intake_are_error_rows_not_dropped(assessor: Assessor,
                                                    ("fever", "bladder_problems")]] or rows[5]["error_fields"]
 
 
-@given(st.lists(any_intakes(), min_size=1, max_size=25))
+@given(st.lists(any_intakes(), min_size=1, max_size=40))
 @SETTINGS
 def test_generated_intakes_complete_partial_and_invalid(assessor: Assessor, tmp_path_factory: Any,
                                                         data: list[dict[str, Any]]) -> None:
@@ -95,7 +95,7 @@ def _typed_parquet(tmp: Path, data: list[dict[str, Any]]) -> Path:
     return out
 
 
-@given(st.lists(st.one_of(intakes(), partial_intakes()), min_size=1, max_size=25))
+@given(st.lists(st.one_of(intakes(), partial_intakes()), min_size=1, max_size=40))
 @SETTINGS
 def test_typed_parquet_gives_the_engines_answers(assessor: Assessor, tmp_path_factory: Any,
                                                   data: list[dict[str, Any]]) -> None:
@@ -129,7 +129,7 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
-@given(st.lists(st.one_of(intakes(), partial_intakes()), min_size=1, max_size=25))
+@given(st.lists(st.one_of(intakes(), partial_intakes()), min_size=1, max_size=40))
 @SETTINGS
 def test_csv_gives_the_engines_answers(assessor: Assessor, tmp_path_factory: Any, data: list[dict[str, Any]]) -> None:
     tmp = tmp_path_factory.mktemp("csv")
