@@ -30,7 +30,7 @@ def test_the_whole_query_compiles_and_parses_back(assessor: Assessor, dialect: s
         assert "2.0" in text  # the knowledge version travels with every row
 
 
-def _literal(value: Any, sql_type: str) -> exp.Expression:
+def _literal(value: Any, sql_type: str) -> exp.Expr:
     if value is UNKNOWN or value is None:
         return sql.typed_null(sql_type)
     if isinstance(value, list):
@@ -41,7 +41,7 @@ def _literal(value: Any, sql_type: str) -> exp.Expression:
 def _facts(data: dict[str, Any], derived: dict[str, Any]) -> tuple[dict[str, Any], Facts]:
     """The engine's facts (UNKNOWN for a missing required answer) and the same as SQL literals."""
     python: dict[str, Any] = {}
-    values: dict[str, exp.Expression] = {}
+    values: dict[str, exp.Expr] = {}
     for f in FIELDS:
         if f.kind == "startback":
             continue

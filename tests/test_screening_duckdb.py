@@ -48,7 +48,7 @@ def spec_lines() -> list[bytes]:
 
 
 def screen_file(path: Path, out: Path, **options: Any) -> list[dict[str, Any]]:
-    con, _, workdir = screen(Job(path, options.pop("fmt", "jsonl"), out, **options))
+    con, _, _workdir = screen(Job(path, options.pop("fmt", "jsonl"), out, **options))
     con.close()
     return read_results(out)
 

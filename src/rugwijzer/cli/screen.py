@@ -17,7 +17,7 @@ from rugwijzer.cli.app import _assessor, app
 from rugwijzer.core.knowledge import LANGS, Lang
 from rugwijzer.i18n import gettext_for
 
-_OUTPUT_SUFFIXES = (".parquet", ".csv")
+_OUTPUT_SUFFIXES = (".parquet", ".csv")  # the message below names them
 
 
 def _stop(message: str) -> NoReturn:
@@ -41,7 +41,7 @@ def _check_options(_: Any, input_path: Path, output: Path, engine: str, lang: st
     if min_cell < 1:
         _bad_option(_, "--min-cell", min_cell, _("a whole number of 1 or more"))
     if output.suffix.lower() not in _OUTPUT_SUFFIXES:
-        _bad_option(_, "--output", str(output), ", ".join(f"a file name ending in {s}" for s in _OUTPUT_SUFFIXES))
+        _bad_option(_, "--output", str(output), _("a file name ending in .parquet or .csv"))
     if report is not None and report.suffix.lower() not in (".html", ".htm"):
         _bad_option(_, "--report", str(report), _("a file name ending in .html"))
     if not input_path.is_file():
@@ -77,7 +77,7 @@ def screen(
     lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the messages and the report.")] = "nl",
 ) -> None:
     """Screen a table of intakes: urgency, flags, STarT Back and plan ids per row, plus a call-back list."""
-    _ = gettext_for(lang if lang in LANGS else "nl")  # type: ignore[arg-type]
+    _ = gettext_for(lang if lang in LANGS else "nl")
     _check_options(_, input_path, output, engine, lang, min_cell, report)
     summary, connection, workdir = _run(_, input_path, output, engine, id_column, group_by)
     try:
@@ -100,7 +100,8 @@ def screen(
 def _run(_: Any, input_path: Path, output: Path, engine: str, id_column: str | None,
          group_by: str | None) -> tuple[Any, Any, Path]:
     from rugwijzer.screening.inputs import InputError, detect_format
-    from rugwijzer.screening.run import Job, default_rules, screen as run_screen
+    from rugwijzer.screening.run import Job, default_rules
+    from rugwijzer.screening.run import screen as run_screen
     from rugwijzer.screening.staging import UnknownColumns
 
     try:

@@ -37,12 +37,12 @@ class Facts:
     ``values``: a scalar expression per fact; ``nullable``: facts where NULL is a real value (None),
     never an unknown; ``sets``: for set-valued facts, one boolean expression per member."""
 
-    values: Mapping[str, exp.Expression]
+    values: Mapping[str, exp.Expr]
     nullable: frozenset[str] = frozenset()
-    sets: Mapping[str, Mapping[str, exp.Expression]] = field(default_factory=dict)
+    sets: Mapping[str, Mapping[str, exp.Expr]] = field(default_factory=dict)
 
 
-def compile_condition(condition: Condition, facts: Facts) -> exp.Expression:
+def compile_condition(condition: Condition, facts: Facts) -> exp.Expr:
     """The condition as a boolean SQL expression: TRUE, FALSE or NULL (unknown)."""
     return _Translator(facts, condition.text).truth(condition.tree)
 
@@ -55,7 +55,7 @@ class _Translator:
     def fail(self, node: ast.AST) -> CompileError:
         return CompileError(f"cannot compile {ast.dump(node)} in {self.text!r}")
 
-    def truth(self, node: ast.expr) -> exp.Expression:
+    def truth(self, node: ast.expr) -> exp.Expr:
         """``node`` used as a truth value (Python's ``bool()``); a set is true when not empty."""
         if isinstance(node, ast.Name) and node.id in self.facts.sets:
             return sql.or_(*self.facts.sets[node.id].values())
@@ -71,7 +71,7 @@ class _Translator:
             return self.at_least(node)
         return self.value(node)
 
-    def value(self, node: ast.expr) -> exp.Expression:
+    def value(self, node: ast.expr) -> exp.Expr:
         if isinstance(node, ast.Constant):
             if isinstance(node.value, float):  # a real number: compute in doubles, as Python does
                 return sql.cast(exp.Literal.number(repr(node.value)), "DOUBLE")
@@ -96,7 +96,7 @@ class _Translator:
     def _nullable(self, *nodes: ast.expr) -> bool:
         return any(isinstance(n, ast.Name) and n.id in self.facts.nullable for n in nodes)
 
-    def compare(self, op: ast.cmpop, left: ast.expr, right: ast.expr) -> exp.Expression:
+    def compare(self, op: ast.cmpop, left: ast.expr, right: ast.expr) -> exp.Expr:
         if isinstance(op, ast.In | ast.NotIn):
             found = self.membership(left, right)
             return sql.not_(found) if isinstance(op, ast.NotIn) else found
@@ -107,15 +107,15 @@ class _Translator:
         kinds = {ast.Lt: exp.LT, ast.LtE: exp.LTE, ast.Gt: exp.GT, ast.GtE: exp.GTE}
         return kinds[type(op)](this=self.value(left), expression=self.value(right))
 
-    def equality(self, equal: bool, left: ast.expr, right: ast.expr) -> exp.Expression:
+    def equality(self, equal: bool, left: ast.expr, right: ast.expr) -> exp.Expr:
         """``==``/``!=``: null-safe where None is a value, plain (NULL = unknown) elsewhere."""
         a, b = self.value(left), self.value(right)
         if self._nullable(left, right) or _is_none(left) or _is_none(right):
-            same: exp.Expression = exp.NullSafeEQ(this=a, expression=b)
+            same: exp.Expr = exp.NullSafeEQ(this=a, expression=b)
             return same if equal else sql.not_(same)
         return exp.EQ(this=a, expression=b) if equal else exp.NEQ(this=a, expression=b)
 
-    def membership(self, left: ast.expr, right: ast.expr) -> exp.Expression:
+    def membership(self, left: ast.expr, right: ast.expr) -> exp.Expr:
         """``x in ("a", "b")`` or ``"a" in risk_factors``."""
         if isinstance(right, ast.Name) and right.id in self.facts.sets:
             if not (isinstance(left, ast.Constant) and isinstance(left.value, str)):
@@ -130,7 +130,7 @@ class _Translator:
         # Where None is a value, "None in (...)" is simply false (never unknown).
         return sql.coalesce(found, exp.false()) if self._nullable(left) else found
 
-    def subset(self, name: str, right: ast.expr) -> exp.Expression:
+    def subset(self, name: str, right: ast.expr) -> exp.Expr:
         """``suspected <= {"radicular"}``: no member outside the given set."""
         if not isinstance(right, ast.Set | ast.Tuple | ast.List):
             raise self.fail(right)
@@ -138,7 +138,7 @@ class _Translator:
         outside = [flag for member, flag in self.facts.sets[name].items() if member not in allowed]
         return sql.not_(sql.or_(*outside))
 
-    def at_least(self, node: ast.Call) -> exp.Expression:
+    def at_least(self, node: ast.Call) -> exp.Expr:
         """``at_least(n, a, b, ...)`` with the engine's Kleene reading: TRUE when n are surely true,
         NULL when the unknown ones could still make n, else FALSE."""
         if not (isinstance(node.func, ast.Name) and node.func.id == "at_least" and node.args
@@ -153,8 +153,8 @@ class _Translator:
                         default=exp.false())
 
 
-def _count(parts: list[exp.Case]) -> exp.Expression:
-    total: exp.Expression = sql.coalesce(parts[0], sql.lit(0))
+def _count(parts: list[exp.Case]) -> exp.Expr:
+    total: exp.Expr = sql.coalesce(parts[0], sql.lit(0))
     for part in parts[1:]:
         total = exp.Add(this=total, expression=sql.coalesce(part, sql.lit(0)))
     return exp.Paren(this=total)

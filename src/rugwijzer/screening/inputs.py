@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import duckdb
 import orjson
+from duckdb.sqltypes import DuckDBPyType
 
 from rugwijzer.screening.json_staging import json_select
 from rugwijzer.screening.query import Staged
@@ -63,7 +64,7 @@ def quote_path(path: Path | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def column_type(t: duckdb.DuckDBPyType) -> ColumnType:
+def column_type(t: DuckDBPyType) -> ColumnType:
     """DuckDB's type → the reduced kind the staging needs."""
     tid = t.id
     if tid == "boolean":
@@ -78,7 +79,8 @@ def column_type(t: duckdb.DuckDBPyType) -> ColumnType:
     if tid == "list" and t.child.id == "varchar":
         return ColumnType("list")
     if tid == "struct":
-        return ColumnType("struct", {name: column_type(child) for name, child in t.children})
+        return ColumnType("struct", {str(name): column_type(child) for name, child in t.children
+                                     if isinstance(child, DuckDBPyType)})
     return ColumnType("other")
 
 

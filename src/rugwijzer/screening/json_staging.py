@@ -19,21 +19,21 @@ _JSON_TYPES = {"bool": ("BOOLEAN",), "int": ("BIGINT", "UBIGINT"), "enum": ("VAR
 _UNKNOWN_KEY = "is not a known field (check the spelling) (allowed: the fields of contract §1)"
 
 
-def _path(*keys: str) -> exp.Expression:
+def _path(*keys: str) -> exp.Expr:
     return lit("$." + ".".join('"' + k.replace('"', '\\"') + '"' for k in keys))
 
 
-def _fn(name: str, *args: exp.Expression) -> exp.Expression:
+def _fn(name: str, *args: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this=name, expressions=list(args))
 
 
-def _value(f: Field, keys: tuple[str, ...], name: str) -> list[exp.Expression]:
+def _value(f: Field, keys: tuple[str, ...], name: str) -> list[exp.Expr]:
     kind = _fn("json_type", col(TEXT), _path(*keys))
     raw = sql.cast(_fn("json_extract", col(TEXT), _path(*keys)), "VARCHAR")
     text = _fn("json_extract_string", col(TEXT), _path(*keys))
     # TRY_CAST: the value is converted before its JSON type is known to fit (the type decides after)
     if f.kind == "list":
-        value: exp.Expression = exp.TryCast(this=_fn("json_extract", col(TEXT), _path(*keys)),
+        value: exp.Expr = exp.TryCast(this=_fn("json_extract", col(TEXT), _path(*keys)),
                                             to=exp.DataType.build("VARCHAR[]"))
     else:
         value = exp.TryCast(this=text, to=exp.DataType.build(f.sql_type))
@@ -46,7 +46,7 @@ def _value(f: Field, keys: tuple[str, ...], name: str) -> list[exp.Expression]:
             .as_(f"{name}__bad", quoted=True)]
 
 
-def _extra(keys: exp.Expression, known: list[str], prefix: str) -> exp.Expression:
+def _extra(keys: exp.Expr, known: list[str], prefix: str) -> exp.Expr:
     """The keys not in ``known``, in the order given, each as ``prefix + key``."""
     k = exp.to_identifier("k")
     unknown = exp.ArrayFilter(this=keys, expression=exp.Lambda(
@@ -55,13 +55,13 @@ def _extra(keys: exp.Expression, known: list[str], prefix: str) -> exp.Expressio
         this=sql.concat(lit(prefix), exp.Column(this=k)), expressions=[k])])
 
 
-def _problems(names: exp.Expression) -> exp.Expression:
+def _problems(names: exp.Expr) -> exp.Expr:
     k = exp.to_identifier("k")
     return exp.Anonymous(this="list_transform", expressions=[names, exp.Lambda(
         this=sql.concat(exp.Column(this=k), lit(": " + _UNKNOWN_KEY)), expressions=[k])])
 
 
-def _intake_error(pre_errors: bool) -> tuple[exp.Expression, exp.Expression]:
+def _intake_error(pre_errors: bool) -> tuple[exp.Expr, exp.Expr]:
     """The message and field of a line that is not one JSON object with distinct keys."""
     keys = _fn("json_keys", col(TEXT))
     valid, is_object = col("__valid"), col("__object")
@@ -105,10 +105,10 @@ def json_select(source: str, id_key: str | None, group_key: str | None,
     bad: set[str] = set()
     message, name = _intake_error(pre_errors)
     object_ok = sql.is_null(message)
-    row_id = sql.cast(col(ROW), "VARCHAR")
+    row_id: exp.Expr = sql.cast(col(ROW), "VARCHAR")
     if id_key:
         row_id = sql.coalesce(_fn("json_extract_string", col(TEXT), _path(id_key)), row_id)
-    items: list[exp.Expression] = [row_id.as_(ID, quoted=True), message.as_("__intake_error", quoted=True),
+    items: list[exp.Expr] = [row_id.as_(ID, quoted=True), message.as_("__intake_error", quoted=True),
                                    name.as_("__intake_fields", quoted=True)]
     if group_key:
         items.append(_fn("json_extract_string", col(TEXT), _path(group_key)).as_(GROUP, quoted=True))

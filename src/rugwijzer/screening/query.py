@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from rugwijzer.core.conditions import Condition
 from rugwijzer.core.engine import RuleSet
 from rugwijzer.core.knowledge import URGENCIES
 from rugwijzer.screening import sql
@@ -32,7 +33,7 @@ from rugwijzer.screening.compiler import Facts, compile_condition
 from rugwijzer.screening.schema import FIELDS, STARTBACK, Field
 from rugwijzer.screening.sql import Dialect, col, lit
 
-Columns = list[tuple[str, exp.Expression]]
+Columns = list[tuple[str, exp.Expr]]
 
 # The §5 output columns, in order (after the id column); the group column, if any, comes last.
 OUTPUT_COLUMNS: tuple[str, ...] = (
@@ -56,19 +57,19 @@ class Staged:
     startback_keys: frozenset[str] = field(default_factory=lambda: frozenset(f.name for f in STARTBACK))
 
 
-def _bad(staged: Staged, name: str) -> exp.Expression | None:
+def _bad(staged: Staged, name: str) -> exp.Expr | None:
     return col(f"{name}__bad") if name in staged.bad else None
 
 
-def _problem_text(name: str, allowed: str, message: exp.Expression) -> exp.Expression:
+def _problem_text(name: str, allowed: str, message: exp.Expr) -> exp.Expr:
     return sql.concat(lit(f"{name}: "), message, lit(f" (allowed: {allowed})"))
 
 
-def _got(raw: exp.Expression) -> exp.Expression:
+def _got(raw: exp.Expr) -> exp.Expr:
     return sql.concat(lit("got "), exp.Substring(this=raw, start=lit(1), length=lit(60)))
 
 
-def _quoted(value: exp.Expression) -> exp.Expression:
+def _quoted(value: exp.Expr) -> exp.Expr:
     return sql.concat(lit('"'), value, lit('"'))
 
 
@@ -80,7 +81,7 @@ class ScreeningQuery:
 
     # ---- 1. problems ---------------------------------------------------------------------------
 
-    def _value_problem(self, f: Field, value: exp.Expression) -> exp.Expression | None:
+    def _value_problem(self, f: Field, value: exp.Expr) -> exp.Expr | None:
         """The message when a well-typed value is out of range or not allowed (None: cannot be)."""
         if f.kind == "int":
             ok = exp.Between(this=value, low=lit(f.low), high=lit(f.high))
@@ -98,9 +99,9 @@ class ScreeningQuery:
                 default=lit("repeated id")))
         return None
 
-    def _problem(self, name: str, f: Field, value: exp.Expression, bad: exp.Expression | None,
-                 missing_is_problem: exp.Expression | None = None) -> exp.Expression | None:
-        branches: list[tuple[exp.Expression, exp.Expression]] = []
+    def _problem(self, name: str, f: Field, value: exp.Expr, bad: exp.Expr | None,
+                 missing_is_problem: exp.Expr | None = None) -> exp.Expr | None:
+        branches: list[tuple[exp.Expr, exp.Expr]] = []
         if bad is not None:
             branches.append((sql.not_null(bad), _got(bad)))
         if missing_is_problem is not None:
@@ -112,7 +113,7 @@ class ScreeningQuery:
             return None
         return sql.case(*((cond, _problem_text(name, f.allowed, msg)) for cond, msg in branches))
 
-    def _startback_given(self) -> exp.Expression:
+    def _startback_given(self) -> exp.Expr:
         return col("startback__given")
 
     def layer_members(self) -> Columns:
@@ -168,10 +169,10 @@ class ScreeningQuery:
             if f.kind == "startback":
                 out += self._startback_facts()
                 continue
-            valid: exp.Expression = sql.is_null(col(f"p__{f.name}"))
+            valid: exp.Expr = sql.is_null(col(f"p__{f.name}"))
             if f.name == "duration_days":  # a duration longer than the life is unknown, as the engine removes it
                 valid = sql.and_(valid, sql.not_(sql.coalesce(dur_age, exp.false())))
-            value: exp.Expression = sql.when(valid, col(f.name))
+            value: exp.Expr = sql.when(valid, col(f.name))
             if not f.required and f.default is not None:
                 default = sql.array([]) if f.kind == "list" else lit(f.default)
                 value = sql.coalesce(value, sql.cast(default, f.sql_type))
@@ -195,11 +196,11 @@ class ScreeningQuery:
     # ---- 3. derived facts, episode, STarT Back risk --------------------------------------------
 
     def facts(self, *, with_outcome: bool = False) -> Facts:
-        values: dict[str, exp.Expression] = {f.name: col(f"v__{f.name}") for f in FIELDS if f.kind != "startback"}
+        values: dict[str, exp.Expr] = {f.name: col(f"v__{f.name}") for f in FIELDS if f.kind != "startback"}
         values.update({name: col(f"d__{name}") for name in self.rules.derived})
         values["episode"] = col("x__episode")
         values["startback_risk"] = col("x__sb_risk")
-        sets: dict[str, dict[str, exp.Expression]] = {
+        sets: dict[str, dict[str, exp.Expr]] = {
             "risk_factors": {rf: col(f"rf__{rf}") for rf in _risk_field().values}}
         if with_outcome:
             values["urgency"] = col("x__urgency")
@@ -231,15 +232,15 @@ class ScreeningQuery:
         return [(f"fl__{rule.id}", sql.coalesce(compile_condition(rule.condition, facts), exp.false()))
                 for rule in self.rules.flags]
 
-    def _level(self, rule_id: str) -> exp.Expression:
+    def _level(self, rule_id: str) -> exp.Expr:
         rule = next(r for r in self.rules.flags if r.id == rule_id)
         if rule.level_if_seen_doctor:  # † and ‡: a doctor has seen this episode
             return sql.case((col("v__seen_doctor_this_episode"), lit(rule.level_if_seen_doctor)),
                             default=lit(rule.level))
         return lit(rule.level)
 
-    def _fires_at(self, level: str) -> exp.Expression:
-        parts: list[exp.Expression] = []
+    def _fires_at(self, level: str) -> exp.Expr:
+        parts: list[exp.Expr] = []
         for rule in self.rules.flags:
             seen = col("v__seen_doctor_this_episode")
             if rule.level == level:
@@ -273,7 +274,10 @@ class ScreeningQuery:
     def layer_items(self) -> Columns:
         facts = self.facts(with_outcome=True)
         r = self.rules
-        c = lambda condition: sql.coalesce(compile_condition(condition, facts), exp.false())  # noqa: E731
+
+        def c(condition: Condition) -> exp.Expr:
+            return sql.coalesce(compile_condition(condition, facts), exp.false())
+
         out: Columns = [("g__plan", c(r.plan_gate)), ("g__avoid", c(r.avoid_gate)), ("g__tips", c(r.tips_gate)),
                         ("g__medication", c(r.medication_gate)), ("g__nsaid", c(r.nsaid_gate))]
         for item in r.plan:
@@ -287,20 +291,20 @@ class ScreeningQuery:
 
     # ---- 7. output ------------------------------------------------------------------------------
 
-    def _status(self, *names: str) -> exp.Expression:
+    def _status(self, *names: str) -> exp.Expr:
         return sql.in_(col("x__status"), names)
 
-    def _ids(self, pairs: Sequence[tuple[str, exp.Expression]], *, ordered: bool = True) -> exp.Expression:
+    def _ids(self, pairs: Sequence[tuple[str, exp.Expr]], *, ordered: bool = True) -> exp.Expr:
         chosen = sorted(pairs, key=lambda p: p[0]) if ordered else list(pairs)
         return sql.present([sql.when(cond, lit(i)) for i, cond in chosen])
 
-    def _flag_lists(self) -> tuple[exp.Expression, exp.Expression]:
+    def _flag_lists(self) -> tuple[exp.Expr, exp.Expr]:
         """The fired flags' ids (sorted) and their levels: a struct with one member per flag, NULL
         where it did not fire (a struct is built column-wise; a map per row costs far more)."""
         rules = sorted(self.rules.flags, key=lambda r: r.id)
         emergency_only = [r for r in rules if r.level == "emergency" or r.level_if_seen_doctor == "emergency"]
 
-        def lists(chosen: list[Any], fired: Callable[[str], exp.Expression]) -> tuple[exp.Expression, exp.Expression]:
+        def lists(chosen: list[Any], fired: Callable[[str], exp.Expr]) -> tuple[exp.Expr, exp.Expr]:
             ids = sql.present([sql.when(fired(r.id), lit(r.id)) for r in chosen])
             members = {r.id: sql.when(fired(r.id), col(f"lv__{r.id}")) for r in chosen}
             return ids, sql.struct([(r.id, members.get(r.id, sql.typed_null("VARCHAR"))) for r in rules])
@@ -311,9 +315,10 @@ class ScreeningQuery:
             lit("emergency"))))
         despite = self._status("error_emergency")
         assessed = self._status("ok", "partial")
-        return (sql.case((assessed, all_ids), (despite, em_ids)), sql.case((assessed, all_levels), (despite, em_levels)))
+        return (sql.case((assessed, all_ids), (despite, em_ids)),
+                sql.case((assessed, all_levels), (despite, em_levels)))
 
-    def _plan(self) -> tuple[exp.Expression, exp.Expression]:
+    def _plan(self) -> tuple[exp.Expr, exp.Expr]:
         """The plan's ids in plan order, and a struct of the emphasis per item that has one."""
         ids = self._ids([(i.id, col(f"pl__{i.id}")) for i in self.rules.plan], ordered=False)
         members = []
@@ -323,7 +328,7 @@ class ScreeningQuery:
                 members.append((item.id, sql.when(sql.and_(col(f"pl__{item.id}"), sql.not_(col("g__plan"))), chosen)))
         return ids, sql.struct(members)
 
-    def _tips(self) -> exp.Expression:
+    def _tips(self) -> exp.Expr:
         tips = self.rules.tips
         personal = [sql.when(col(f"tp__{t.id}"), lit(t.id)) for t in tips]
         rest = [sql.when(sql.not_(col(f"tp__{t.id}")), lit(t.id)) for t in tips]
@@ -344,20 +349,20 @@ class ScreeningQuery:
             ("medication_nsaid_cautions", sql.when(give, self._ids(nsaid))),
         ]
 
-    def _list_for_ok(self, gate: str, items: exp.Expression, empty: exp.Expression) -> exp.Expression:
+    def _list_for_ok(self, gate: str, items: exp.Expr, empty: exp.Expr) -> exp.Expr:
         return sql.case((self._status("partial"), empty),
                         (self._status("ok"), sql.case((col(gate), empty), default=items)))
 
-    def _errors(self) -> tuple[exp.Expression, exp.Expression]:
+    def _errors(self) -> tuple[exp.Expr, exp.Expr]:
         """The message and the field list of a row that is not valid, in the order the intake
         validation reports them (the fields of the intake model, unknown keys last)."""
-        texts: list[exp.Expression] = []
-        names: list[exp.Expression] = []
+        texts: list[exp.Expr] = []
+        names: list[exp.Expr] = []
         for f in FIELDS:
             if f.kind == "startback":
                 texts.append(col("p__startback"))
                 names.append(sql.when(sql.not_null(col("p__startback")), lit("startback")))
-                earlier: list[exp.Expression] = []
+                earlier: list[exp.Expr] = []
                 for key in STARTBACK:
                     problem = col(f"p__sb__{key.name}")
                     texts.append(problem)
@@ -446,7 +451,7 @@ class ScreeningQuery:
         return self.build(source, id_name, group_name).sql(dialect=self.dialect)
 
 
-def _sum(parts: Sequence[exp.Expression]) -> exp.Expression:
+def _sum(parts: Sequence[exp.Expr]) -> exp.Expr:
     total = parts[0]
     for part in parts[1:]:
         total = exp.Add(this=total, expression=part)

@@ -66,7 +66,7 @@ class TableStaging:
         self.id_column, self.group_column, self.row_number = id_column, group_column, row_number
         self.bad: set[str] = set()
 
-    def _scalar(self, f: Field, source: exp.Expression, name: str, ctype: ColumnType | None) -> list[exp.Expression]:
+    def _scalar(self, f: Field, source: exp.Expr, name: str, ctype: ColumnType | None) -> list[exp.Expr]:
         """The canonical value of one field and, where its type cannot be trusted, its ``__bad``."""
         if ctype is None:
             return [sql.typed_null(f.sql_type).as_(name, quoted=True)]
@@ -75,20 +75,20 @@ class TableStaging:
         if ctype.kind == _expected(f):
             return [sql.cast(source, f.sql_type).as_(name, quoted=True)]
         self.bad.add(name)
-        shown = sql.cast(source, "VARCHAR")
+        shown: exp.Expr = sql.cast(source, "VARCHAR")
         if ctype.kind == "str":
             shown = sql.concat(lit('"'), shown, lit('"'))
         return [sql.typed_null(f.sql_type).as_(name, quoted=True),
                 sql.when(sql.not_null(source), shown).as_(f"{name}__bad", quoted=True)]
 
-    def _parsed(self, f: Field, source: exp.Expression, name: str) -> list[exp.Expression]:
+    def _parsed(self, f: Field, source: exp.Expr, name: str) -> list[exp.Expr]:
         """CSV text: ``true``/``false``, whole numbers, ``;``-separated ids; an empty cell is NULL."""
         cell = exp.Nullif(this=source, expression=lit(""))
         if f.kind == "list":
             return [sql.when(sql.not_null(cell), sql.split(cell, ";", self.dialect)).as_(name, quoted=True)]
         if f.kind == "bool":
-            ok: exp.Expression = sql.in_(cell, ["true", "false"])
-            value: exp.Expression = cell.eq(lit("true"))
+            ok: exp.Expr = sql.in_(cell, ["true", "false"])
+            value: exp.Expr = cell.eq(lit("true"))
         else:
             ok = sql.full_match(cell, "-?[0-9]{1,15}", self.dialect)
             value = sql.cast(cell, "BIGINT")
@@ -97,10 +97,10 @@ class TableStaging:
                 sql.when(sql.and_(sql.not_null(cell), sql.not_(ok)), sql.concat(lit('"'), cell, lit('"')))
                 .as_(f"{name}__bad", quoted=True)]
 
-    def _startback(self) -> list[exp.Expression]:
+    def _startback(self) -> list[exp.Expr]:
         struct = self.columns.get("startback")
         flat = {f.name: self.columns.get(STARTBACK_PREFIX + f.name) for f in STARTBACK}
-        out: list[exp.Expression] = []
+        out: list[exp.Expr] = []
         if struct is not None and struct.kind == "struct" and all(
                 k.name in struct.fields and struct.fields[k.name].kind == _expected(k) for k in STARTBACK) \
                 and set(struct.fields) == {k.name for k in STARTBACK}:
@@ -122,9 +122,9 @@ class TableStaging:
 
     def select(self, source: str) -> tuple[exp.Select, Staged]:
         check_columns(self.columns, self.id_column, self.group_column)
-        row_id: exp.Expression = (col(self.id_column) if self.id_column and self.id_column in self.columns
+        row_id: exp.Expr = (col(self.id_column) if self.id_column and self.id_column in self.columns
                                   else col(self.row_number or "__row"))
-        items: list[exp.Expression] = [row_id.as_(ID, quoted=True)]
+        items: list[exp.Expr] = [row_id.as_(ID, quoted=True)]
         if self.group_column:
             items.append(col(self.group_column).as_(GROUP, quoted=True))
         for f in FIELDS:
