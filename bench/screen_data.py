@@ -1,7 +1,7 @@
 """Generated intakes for the screening benchmark: a Parquet file of ``n`` rows, made by DuckDB itself.
 
-Mostly ordinary back pain, with alarm answers at a few percent, about 2% partial rows (a required
-answer missing) and about 0.5% invalid rows (an answer out of range), as in a real batch.
+Mostly ordinary back pain, with each alarm answer at about 1%, about 2% partial rows (a required
+answer missing) and about 0.5% invalid rows (an age out of range), as in a real batch.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ def _column(name: str, kind: str, required: bool, values: tuple[str, ...]) -> st
         none_first = values[0] if "none" not in values else "none"
         pick = _pick(values)
         return pick if not required or none_first not in values else (
-            f"CASE WHEN random() < 0.8 THEN '{none_first}' ELSE {pick} END")
+            f"CASE WHEN random() < 0.9 THEN '{none_first}' ELSE {pick} END")
     if kind == "bool":
-        return f"random() < {0.03 if required else 0.05}"
+        return f"random() < {0.01 if required else 0.03}"
     raise ValueError(name)
 
 

@@ -3,7 +3,7 @@
 Parquet and CSV are read by Spark itself (also from object storage: ``s3a://...``); JSON Lines and
 FHIR NDJSON are parsed and checked by DuckDB first (their checks need JSON's own types, which
 Spark's JSON reader does not keep) and handed to Spark as a staged Parquet file.
-On a cluster: ``spark-submit -m rugwijzer.screening.spark INPUT OUTPUT_DIR`` (see docs/screening.md).
+On a cluster: ``spark-submit .../rugwijzer/screening/spark.py INPUT OUTPUT_DIR`` (see docs/screening.md).
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def screen_spark(con: duckdb.DuckDBPyConnection, job: Any, rules: RuleSet, workd
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``spark-submit -m rugwijzer.screening.spark INPUT OUTPUT [--csv] [--id COLUMN] [--group-by COLUMN]``:
+    """``spark-submit .../screening/spark.py INPUT OUTPUT [--csv] [--id COLUMN] [--group-by COLUMN]``:
     screen a Parquet (or, with --csv, CSV) input at any path Spark reads (s3a://, hdfs://, abfss://)
     into a Parquet folder. No personal data is printed: only the counts."""
     import argparse
