@@ -120,7 +120,7 @@ def main() -> None:
     parser.add_argument("--no-spark", action="store_true")
     args = parser.parse_args()
     report: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
-                              "duckdb": duckdb.__version__, "rows": args.rows}
+                              "duckdb_version": duckdb.__version__, "rows": args.rows}
     with tempfile.TemporaryDirectory(prefix="rugwijzer-bench-") as name:
         work = Path(name)
         source = work / "intakes.parquet"

@@ -22,7 +22,6 @@ from rugwijzer.screening.query import Staged
 from rugwijzer.screening.staging import ColumnType, TableStaging
 
 Format = Literal["parquet", "csv", "jsonl", "fhir"]
-FORMATS: tuple[Format, ...] = ("parquet", "csv", "jsonl", "fhir")
 _SUFFIXES: dict[str, Format] = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl",
                                 ".json": "jsonl", ".ndjson": "jsonl"}
 

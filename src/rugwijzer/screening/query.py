@@ -20,7 +20,7 @@ emergency ``flags`` are filled in next to the error, so the call-back list never
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlglot import exp
@@ -54,7 +54,6 @@ class Staged:
     extra: bool = False  # ``__extra_fields`` / ``__extra_problems``: unknown keys (JSON input)
     intake_error: bool = False  # ``__intake_error`` / ``__intake_field``: a line that is no JSON object
     group: bool = False
-    startback_keys: frozenset[str] = field(default_factory=lambda: frozenset(f.name for f in STARTBACK))
 
 
 def _bad(staged: Staged, name: str) -> exp.Expr | None:
@@ -127,9 +126,6 @@ class ScreeningQuery:
             return None
         return sql.case(*((cond, _problem_text(name, f.allowed, msg)) for cond, msg in branches))
 
-    def _startback_given(self) -> exp.Expr:
-        return col("startback__given")
-
     def layer_members(self) -> Columns:
         """Each risk factor id: given or not (for the check and for the rules)."""
         rf = col("risk_factors")
@@ -154,7 +150,7 @@ class ScreeningQuery:
         bad = _bad(self.staged, "startback")
         out.append(("p__startback", sql.when(sql.not_null(bad), _problem_text("startback", top.allowed, _got(bad)))
                     if bad is not None else sql.typed_null("VARCHAR")))
-        given = sql.and_(self._startback_given(), sql.is_null(bad)) if bad is not None else self._startback_given()
+        given = sql.and_(col("startback__given"), sql.is_null(bad)) if bad is not None else col("startback__given")
         for f in STARTBACK:
             name = f"startback.{f.name}"
             problem = self._problem(name, f, col(f"sb__{f.name}"), _bad(self.staged, f"sb__{f.name}"),
@@ -194,7 +190,7 @@ class ScreeningQuery:
         return out
 
     def _startback_facts(self) -> Columns:
-        valid = sql.and_(self._startback_given(), sql.is_null(col("p__startback")),
+        valid = sql.and_(col("startback__given"), sql.is_null(col("p__startback")),
                          *(sql.is_null(col(f"p__sb__{f.name}")) for f in STARTBACK))
         out: Columns = [("x__sb_valid", valid)]
         r = self.rules

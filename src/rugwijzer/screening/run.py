@@ -13,7 +13,7 @@ from typing import Literal
 import duckdb
 
 from rugwijzer.core.engine import RuleSet
-from rugwijzer.screening.inputs import Format, StagedInput, quote_path, stage
+from rugwijzer.screening.inputs import Format, quote_path, stage
 from rugwijzer.screening.outputs import Summary, private_files, write_outputs
 from rugwijzer.screening.query import ScreeningQuery
 
@@ -101,8 +101,3 @@ def screen(job: Job, rules: RuleSet | None = None, progress: Progress | None = N
         raise
     return con, summary, workdir
 
-
-def staged_to_parquet(con: duckdb.DuckDBPyConnection, staged: StagedInput, path: Path) -> None:
-    """The staged view written out (JSON Lines and FHIR for Spark: DuckDB parses, Spark screens)."""
-    with private_files():
-        con.execute(f"COPY (SELECT * FROM {staged.view}) TO {quote_path(path)} (FORMAT parquet)")

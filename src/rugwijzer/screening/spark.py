@@ -24,6 +24,8 @@ from rugwijzer.screening.staging import ColumnType, TableStaging
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
+    from rugwijzer.screening.run import Job
+
 Progress = Callable[[float | None], None]
 
 
@@ -106,7 +108,7 @@ def _read(spark: SparkSession, path: str, fmt: Format) -> DataFrame:
     return spark.read.option("header", "true").option("mode", "PERMISSIVE").csv(path)
 
 
-def screen_spark(con: duckdb.DuckDBPyConnection, job: Any, rules: RuleSet, workdir: Path,
+def screen_spark(con: duckdb.DuckDBPyConnection, job: Job, rules: RuleSet, workdir: Path,
                  progress: Progress | None = None) -> Summary:
     """``rugwijzer screen --engine spark``: Spark computes, then DuckDB writes the local output
     file, the call-back list and (for the report) the view ``results`` over Spark's Parquet."""

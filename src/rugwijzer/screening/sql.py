@@ -102,12 +102,6 @@ def join(array_: exp.Expr, separator: str) -> exp.Expr:
     return exp.ArrayToString(this=array_, expression=lit(separator))
 
 
-def sort(array_: exp.Expr) -> exp.Expr:
-    return exp.ArraySort(this=array_)
-
-
-def to_map(keys: exp.Expr, values: exp.Expr) -> exp.Expr:
-    return exp.Map(keys=keys, values=values)
 
 
 def struct(members: Sequence[tuple[str, exp.Expr]]) -> exp.Expr:
@@ -123,9 +117,6 @@ def subset_of(array_: exp.Expr, allowed: Sequence[str], dialect: Dialect) -> exp
                   expression=lit(0))
 
 
-def has_repeats(array_: exp.Expr, dialect: Dialect) -> exp.Expr:
-    distinct = "list_distinct" if dialect == "duckdb" else "array_distinct"
-    return exp.NEQ(this=size(exp.Anonymous(this=distinct, expressions=[array_])), expression=size(array_))
 
 
 def split(text: exp.Expr, separator: str, dialect: Dialect) -> exp.Expr:
