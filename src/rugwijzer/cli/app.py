@@ -232,7 +232,8 @@ def serve(
 
 import rugwijzer.cli.check  # noqa: E402  (registers `rugwijzer check`, the interactive self-check)
 import rugwijzer.cli.diary  # noqa: E402  (registers `rugwijzer diary`)
-import rugwijzer.cli.report  # noqa: E402, F401  (registers `rugwijzer report`; it reuses the helpers above)
+import rugwijzer.cli.report  # noqa: E402  (registers `rugwijzer report`; it reuses the helpers above)
+import rugwijzer.cli.screen  # noqa: E402, F401  (registers `rugwijzer screen`, population screening)
 
 
 def main() -> None:

@@ -95,6 +95,11 @@ class Condition:
     def __call__(self, facts: Facts) -> bool:
         return bool(self._function(facts))
 
+    @property
+    def tree(self) -> ast.expr:
+        """The checked expression tree, for other back ends (the SQL compiler); do not change it."""
+        return self._tree
+
     def evaluate_partial(self, facts: Facts) -> Truth:
         """Kleene evaluation: ``UNKNOWN`` where the answer depends on unknown facts."""
         return _truth(_evaluate3(self._tree, facts))

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Any, Literal, NamedTuple, get_args, get_origin
 
 from rugwijzer.core.conditions import (
@@ -211,6 +212,35 @@ class Engine:
         self._cautions_test = compile_group([i.condition for i in self._cautions])
         self._paracetamol_test = compile_group([i.condition for i in self._paracetamol_cautions])
 
+    @property
+    def rules(self) -> RuleSet:
+        """The compiled rules, read-only, for other back ends (``rugwijzer screen`` compiles them
+        to SQL): the same parsed conditions this engine runs, never a second copy."""
+        sb = self._startback
+        return RuleSet(
+            version=self.version,
+            derived=MappingProxyType(self._derived),
+            flags=self._flags,
+            causes=tuple((c.id, frozenset(c.flags)) for c in self.kb.causes),
+            episodes=self._episodes,
+            startback_items=sb.items,
+            startback_psychosocial=sb.psychosocial,
+            startback_bother=MappingProxyType(sb.bother),
+            startback_high=sb.high,
+            startback_medium=sb.medium,
+            plan_gate=self._plan_gate,
+            plan=self._plan,
+            avoid_gate=self._avoid_gate,
+            avoid=self._avoid,
+            tips_gate=self._tips_gate,
+            tips=self._tips,
+            medication_gate=self._medication_gate,
+            nsaid_gate=self._nsaid_gate,
+            first_choice=self.kb.medication.first_choice,
+            nsaid_cautions=self._cautions,
+            paracetamol_cautions=self._paracetamol_cautions,
+        )
+
     # -- construction helpers --
 
     @staticmethod
@@ -397,6 +427,38 @@ class Engine:
         return self._default_destination[urgency]
 
 
+FlagRule = _Rule  # public names for the read-only view below
+RuleItem = _Item
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """What ``Engine.rules`` shows: each rule group as the engine compiled it, in the engine's
+    order (flags as in flags.yaml; plan, avoid and tips in their output order)."""
+
+    version: str
+    derived: Mapping[str, Condition]
+    flags: tuple[FlagRule, ...]
+    causes: tuple[tuple[str, frozenset[str]], ...]
+    episodes: tuple[tuple[str, int | None], ...]
+    startback_items: tuple[str, ...]
+    startback_psychosocial: tuple[str, ...]
+    startback_bother: Mapping[str, int]
+    startback_high: int
+    startback_medium: int
+    plan_gate: Condition
+    plan: tuple[RuleItem, ...]
+    avoid_gate: Condition
+    avoid: tuple[RuleItem, ...]
+    tips_gate: Condition
+    tips: tuple[RuleItem, ...]
+    medication_gate: Condition
+    nsaid_gate: Condition
+    first_choice: str
+    nsaid_cautions: tuple[RuleItem, ...]
+    paracetamol_cautions: tuple[RuleItem, ...]
+
+
 def _rule_order(rule: _Rule, seen_doctor: bool) -> tuple[int, str]:
     return _order(rule.fire(seen_doctor))
 
@@ -414,19 +476,19 @@ class _StartBackScorer:
         keys = {i.key for i in sb.items} | {"bothersomeness"}
         if keys != set(StartBackAnswers.model_fields):
             raise EngineError(f"startback.yaml: items must be exactly {sorted(StartBackAnswers.model_fields)}")
-        self._items = tuple(i.key for i in sb.items)
-        self._psychosocial = tuple(i.key for i in sb.items if i.psychosocial)
-        self._bother = {b.value: b.score for b in sb.bothersomeness}
-        self._high = sb.high_if_psychosocial_at_least
-        self._medium = sb.medium_if_total_at_least
+        self.items = tuple(i.key for i in sb.items)
+        self.psychosocial = tuple(i.key for i in sb.items if i.psychosocial)
+        self.bother = {b.value: b.score for b in sb.bothersomeness}
+        self.high = sb.high_if_psychosocial_at_least
+        self.medium = sb.medium_if_total_at_least
 
     def score(self, answers: StartBackAnswers | None) -> StartBackScore | None:
         if answers is None:
             return None
         values = answers.__dict__
-        bother = self._bother[answers.bothersomeness]
-        total = sum(1 for key in self._items if values[key]) + bother
-        psychosocial = sum(1 for key in self._psychosocial if values[key]) + bother
-        risk: Risk = ("high" if psychosocial >= self._high
-                      else "medium" if total >= self._medium else "low")
+        bother = self.bother[answers.bothersomeness]
+        total = sum(1 for key in self.items if values[key]) + bother
+        psychosocial = sum(1 for key in self.psychosocial if values[key]) + bother
+        risk: Risk = ("high" if psychosocial >= self.high
+                      else "medium" if total >= self.medium else "low")
         return StartBackScore(total, psychosocial, risk)
