@@ -9,7 +9,7 @@ PYTHON ?= python3
 LOCK := requirements.lock
 ARGS ?=
 
-.PHONY: run test bench clean i18n lock audit
+.PHONY: run test test-fast bench clean i18n lock audit
 
 # The self-check web app on http://127.0.0.1:8000/ (this machine only; Ctrl+C stops it). It prints a
 # one-time login link to your diary. `make run PORT=8001` uses another port; `make run ARGS="--lang en"`
@@ -22,6 +22,10 @@ test: $(VENV)/.installed
 	$(VENV)/bin/mypy
 	$(PYTHON) tools/audit.py $(LOCK) $(TOOLS)
 	$(VENV)/bin/pytest
+
+# The inner loop: the unit tier only (no server, database, browser or PDF; fewer hypothesis examples).
+test-fast: $(VENV)/.installed
+	RUGWIJZER_FAST_TESTS=1 $(VENV)/bin/pytest -q -m unit -p no:cacheprovider
 
 $(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)

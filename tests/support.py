@@ -34,3 +34,11 @@ NEUTRAL: dict[str, Any] = {
 def intake(**changes: Any) -> dict[str, Any]:
     """The neutral intake with some answers changed."""
     return {**NEUTRAL, **changes}
+
+
+def examples(count: int) -> int:
+    """Hypothesis examples for a property test: ``count`` in ``make test``, a fifth of it (at least 10)
+    in ``make test-fast`` (RUGWIJZER_FAST_TESTS=1), the inner loop."""
+    import os
+
+    return max(10, count // 5) if os.environ.get("RUGWIJZER_FAST_TESTS") == "1" else count
