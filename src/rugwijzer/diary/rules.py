@@ -11,13 +11,12 @@ import functools
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from rugwijzer.core.conditions import UNKNOWN, Condition, ConditionError, Domain, compile_condition
 from rugwijzer.core.intake import Intake
 from rugwijzer.core.knowledge import NonEmpty
-from rugwijzer.knowledge import DATA_DIR, KnowledgeError, _UniqueKeyLoader
+from rugwijzer.knowledge import KnowledgeError, read_yaml
 
 FILENAME = "diary.yaml"
 
@@ -133,11 +132,4 @@ def parse_rules(document: Any) -> DiaryRules:
 @functools.cache
 def load_rules() -> DiaryRules:
     """The packaged diary rules, read and checked once per process."""
-    try:
-        text = (DATA_DIR / FILENAME).read_text(encoding="utf-8")
-        document = yaml.load(text, Loader=_UniqueKeyLoader)  # a repeated key is an error
-    except FileNotFoundError:
-        raise KnowledgeError(f"{FILENAME}: file is missing") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{FILENAME}: not valid YAML: {exc}") from None
-    return parse_rules(document)
+    return parse_rules(read_yaml(FILENAME))  # a repeated key is an error

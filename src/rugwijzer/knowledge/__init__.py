@@ -38,11 +38,16 @@ class KnowledgeError(ValueError):
     """A knowledge file is missing, malformed or inconsistent; the message names file and entry."""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a repeated key (it would silently replace a rule)."""
+# libyaml's parser when PyYAML was built with it (about ten times faster than the pure-Python one);
+# the construction, and so the check below, stays PyYAML's own.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+class StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A safe YAML loader that refuses a repeated key (it would silently replace a rule)."""
+
+
+def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -53,22 +58,28 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     return loader.construct_mapping(node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 DATA_DIR = resources.files("rugwijzer.knowledge") / "data"
 
 
+def read_yaml(filename: str, folder: Path | None = None) -> Any:
+    """One knowledge file, strictly: a missing file, broken YAML or a repeated key is a KnowledgeError
+    naming the file. The one way every knowledge file is read."""
+    base = folder if folder is not None else DATA_DIR
+    try:
+        return yaml.load((base / filename).read_text(encoding="utf-8"), Loader=StrictLoader)
+    except FileNotFoundError:
+        raise KnowledgeError(f"{filename}: file is missing") from None
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{filename}: not valid YAML: {exc}") from None
+
+
 def read_documents(folder: Path | None = None) -> dict[str, Any]:
     """Read every section file; each must hold one mapping with its section's key."""
-    base = folder if folder is not None else DATA_DIR
     documents: dict[str, Any] = {}
     for section, filename in SECTIONS.items():
-        try:
-            data = yaml.load((base / filename).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-        except FileNotFoundError:
-            raise KnowledgeError(f"{filename}: file is missing") from None
-        except yaml.YAMLError as exc:
-            raise KnowledgeError(f"{filename}: not valid YAML: {exc}") from None
+        data = read_yaml(filename, folder)
         if not isinstance(data, dict):
             raise KnowledgeError(f"{filename}: expected a mapping at the top")
         if section == "meta":
@@ -131,13 +142,7 @@ QUESTIONS_FILE = "questions.yaml"
 
 def read_questions(folder: Path | None = None) -> Any:
     """The raw question flow document (questions.yaml), read with the same strict YAML loader."""
-    base = folder if folder is not None else DATA_DIR
-    try:
-        return yaml.load((base / QUESTIONS_FILE).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-    except FileNotFoundError:
-        raise KnowledgeError(f"{QUESTIONS_FILE}: file is missing") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{QUESTIONS_FILE}: not valid YAML: {exc}") from None
+    return read_yaml(QUESTIONS_FILE, folder)
 
 
 @functools.cache
