@@ -56,7 +56,7 @@ clean:
 # cli.po and access.po, then run it again.
 i18n: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -k N_ --no-location --omit-header --sort-output \
-		-o src/rugwijzer/locale/cli.pot src/rugwijzer/cli/app.py src/rugwijzer/cli/render.py src/rugwijzer/services
+		-o src/rugwijzer/locale/cli.pot src/rugwijzer/cli/app.py src/rugwijzer/cli/common.py src/rugwijzer/cli/render.py src/rugwijzer/services
 	$(VENV)/bin/pybabel update -D cli -i src/rugwijzer/locale/cli.pot -d src/rugwijzer/locale --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -D cli -d src/rugwijzer/locale
 	$(VENV)/bin/pybabel extract -k N_ --no-location --omit-header --sort-output \

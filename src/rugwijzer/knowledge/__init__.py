@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import ValidationError
-
-from rugwijzer.core.knowledge import KnowledgeBase
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from rugwijzer.core.flow import Flow
+    from rugwijzer.core.knowledge import KnowledgeBase
 
 SECTIONS: dict[str, str] = {
     "meta": "meta.yaml",
@@ -93,6 +93,10 @@ def read_documents(folder: Path | None = None) -> dict[str, Any]:
 
 def build(documents: dict[str, Any]) -> KnowledgeBase:
     """Validate the documents into a KnowledgeBase and check it; errors name file and entry."""
+    from pydantic import ValidationError
+
+    from rugwijzer.core.knowledge import KnowledgeBase
+
     try:
         kb = KnowledgeBase.model_validate(documents)
     except ValidationError as exc:
@@ -129,6 +133,14 @@ def _entry_name(node: Any, path: list[Any]) -> str:
             node = node.get(step) if isinstance(node, dict) else None
             parts.append(f".{step}" if parts else str(step))
     return "".join(parts) or "(top)"
+
+
+def knowledge_version() -> str:
+    """The knowledge base's version from meta.yaml alone (for ``--version``: no full load)."""
+    meta = read_yaml(SECTIONS["meta"])
+    if not isinstance(meta, dict) or not isinstance(meta.get("version"), str):
+        raise KnowledgeError(f"{SECTIONS['meta']}: version: missing")
+    return str(meta["version"])
 
 
 @functools.cache
