@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-import rugwijzer.diary.web as diary_web
 from diary_support import day
 from live import BROWSER_TESTS, chromium, serving
+from rugwijzer import bootstrap
 from rugwijzer.diary import auth
 from rugwijzer.storage import ENV_HOME, ENV_URL
 from test_diary_web import finished_answers
@@ -51,7 +51,7 @@ def page(base_url: str) -> Iterator[Any]:
 
 
 def set_today(monkeypatch: pytest.MonkeyPatch, today: date) -> None:
-    monkeypatch.setattr(diary_web, "clock", lambda: today)
+    monkeypatch.setattr(bootstrap, "clock", lambda: today)
 
 
 def axe_clean(page: Any, name: str) -> None:

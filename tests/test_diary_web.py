@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 import rugwijzer.diary.web as diary_web
 from diary_support import day, log_in
+from rugwijzer import bootstrap
 from rugwijzer.knowledge import load_knowledge
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.storage import ENV_HOME, ENV_URL
@@ -61,7 +62,7 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
 
 
 def set_today(monkeypatch: pytest.MonkeyPatch, today: date) -> None:
-    monkeypatch.setattr(diary_web, "clock", lambda: today)
+    monkeypatch.setattr(bootstrap, "clock", lambda: today)
 
 
 def token(html: str) -> str:

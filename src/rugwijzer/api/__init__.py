@@ -25,7 +25,7 @@ def install(app: FastAPI, max_body: int | None = None, page: PageRenderer | None
     from rugwijzer.api.guard import MAX_BODY_BYTES, InteropGuard
     from rugwijzer.api.routes import router as api_router
     from rugwijzer.cds.routes import router as cds_router
-    from rugwijzer.fhir.outcome import fhir_error
+    from rugwijzer.fhir.routes import fhir_error
     from rugwijzer.fhir.routes import router as fhir_router
 
     routing = ErrorRouting({API_PREFIX: json_error, FHIR_PREFIX: fhir_error, CDS_PREFIX: json_error})

@@ -28,7 +28,7 @@ from rugwijzer.cds.hook import (
 )
 from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.core.validation import IntakeError
-from rugwijzer.fhir.response import InvalidAnswers, intake_from_response, with_emergency
+from rugwijzer.fhir.response import InvalidAnswers, ResponseError, emergency_despite, intake_from_response
 from rugwijzer.i18n import gettext_for
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.json_input import load_object
@@ -118,9 +118,9 @@ def _cards(hook: HookRequest, request: Request, lang: Lang, region: Region) -> l
         mapped = intake_from_response(response)
         answer = default_assessor().assess(mapped.intake, mapped.authored or date.today(), lang, region)
     except InvalidAnswers as exc:
-        return [_problem(with_emergency(exc, lang, region).emergency, list(exc.info.fields), links, labels)]
-    except ApiError as exc:
-        return [problem_card(list(exc.info.fields), links, labels)]
+        return [_problem(emergency_despite(exc, lang, region), list(exc.fields), links, labels)]
+    except ResponseError as exc:
+        return [problem_card(list(exc.fields), links, labels)]
     except IntakeError as exc:
         return [_problem(exc.emergency, list(exc.fields), links, labels)]
     return [assessment_card(answer, links, labels)]

@@ -84,10 +84,9 @@ def _interactive(flag: bool | None) -> bool:
 
 
 def _service() -> DiaryService:
-    from rugwijzer.diary.service import DiaryService
-    from rugwijzer.storage import Database
+    from rugwijzer.bootstrap import new_diary_service
 
-    return DiaryService(Database())
+    return new_diary_service()
 
 
 @contextmanager

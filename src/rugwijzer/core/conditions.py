@@ -18,6 +18,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from rugwijzer.core.errors import KnowledgeBaseError
+
 
 class _Unknown:
     """The answer to a question that was not asked (yet)."""
@@ -41,7 +43,7 @@ Truth = bool | _Unknown
 Facts = Mapping[str, Any]
 
 
-class ConditionError(ValueError):
+class ConditionError(KnowledgeBaseError):
     """A condition text that is not valid in the condition language."""
 
 

@@ -22,6 +22,7 @@ from rugwijzer.core.conditions import (
     compile_condition,
     compile_group,
 )
+from rugwijzer.core.errors import KnowledgeBaseError
 from rugwijzer.core.intake import RISK_FACTORS, Intake, StartBackAnswers
 from rugwijzer.core.knowledge import URGENCIES, KnowledgeBase, Level, Urgency
 from rugwijzer.core.validation import ParsedIntake, missing_error
@@ -32,7 +33,7 @@ ParacetamolDose = Literal["standard", "reduced_dose"]
 _RANK: dict[str, int] = {u: i for i, u in enumerate(URGENCIES)}
 
 
-class EngineError(ValueError):
+class EngineError(KnowledgeBaseError):
     """The knowledge base cannot be run (a condition or reference is broken)."""
 
 

@@ -58,6 +58,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from rugwijzer.core.conditions import UNKNOWN, Condition, ConditionError, Domain, compile_condition
 from rugwijzer.core.engine import Assessment, Engine
+from rugwijzer.core.errors import KnowledgeBaseError
 from rugwijzer.core.intake import REQUIRED_FIELDS, Intake, StartBackAnswers
 from rugwijzer.core.knowledge import Id, KnowledgeBase, Text
 from rugwijzer.core.validation import IntakeError, parse_intake
@@ -73,7 +74,7 @@ NONE = "none"  # the "none of these" answer of a checklist
 ALARM_LEVELS = frozenset({"emergency", "urgent", "soon"})
 
 
-class FlowError(ValueError):
+class FlowError(KnowledgeBaseError):
     """questions.yaml does not fit the contract or the knowledge base; the message names the entry."""
 
 

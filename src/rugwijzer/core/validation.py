@@ -9,11 +9,13 @@ import json
 import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal, Union, get_args, get_origin
 
 import orjson
 from pydantic import BaseModel, ValidationError
 
+from rugwijzer.core.errors import InvalidInput
 from rugwijzer.core.intake import REQUIRED_FIELDS, Intake, StartBackAnswers
 
 
@@ -38,7 +40,11 @@ class Problem:
         return f"{self.field}: {self.message} (allowed: {self.allowed})"
 
 
-class IntakeError(ValueError):
+# Dates from outside (an assessment date, a FHIR ``authored``) are refused outside these bounds.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+class IntakeError(InvalidInput):
     """The intake cannot be assessed; ``problems`` says why, field by field."""
 
     def __init__(self, problems: list[Problem]) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from rugwijzer.core.errors import InvalidInput
 from rugwijzer.core.validation import Problem
 
 StateCode = Literal["no_episode", "episode_open"]
 
 
-class DiaryError(ValueError):
+class DiaryError(InvalidInput):
     """Base of the diary's own errors."""
 
 

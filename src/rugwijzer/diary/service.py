@@ -28,10 +28,10 @@ from rugwijzer.diary.followup import (
     timeline,
 )
 from rugwijzer.diary.model import Entry, Episode, NewEntry
+from rugwijzer.diary.ports import DiaryStore, UnitOfWork
 from rugwijzer.diary.rules import DiaryRules, load_rules
 from rugwijzer.diary.validate import check_entry, check_onset, check_started_on
 from rugwijzer.services.assessing import Assessor, default_assessor
-from rugwijzer.storage import Database, UnitOfWork
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -76,7 +76,7 @@ class History:
 
 
 class DiaryService:
-    def __init__(self, db: Database, assessor: Assessor | None = None, rules: DiaryRules | None = None) -> None:
+    def __init__(self, db: DiaryStore, assessor: Assessor | None = None, rules: DiaryRules | None = None) -> None:
         self.db = db
         self.assessor = assessor or default_assessor()
         self.rules = rules or load_rules()

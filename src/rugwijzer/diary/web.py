@@ -22,10 +22,8 @@
 from __future__ import annotations
 
 import functools
-import ipaddress
 import json
 import secrets
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from importlib import resources
@@ -36,8 +34,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 
-from rugwijzer import __version__
+from rugwijzer import __version__, bootstrap
 from rugwijzer.access import LOGOUT
+from rugwijzer.api.guard import local_only
 from rugwijzer.core.flow import FieldError, Flow, Question, Screen, submit
 from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
@@ -49,7 +48,6 @@ from rugwijzer.i18n import LOCALE_DIR, translations
 from rugwijzer.knowledge import load_flow
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
-from rugwijzer.storage import Database, database_url
 
 PREFIX = "/diary"
 TEXT_FIELDS = ("activity", "medication", "notes")
@@ -57,7 +55,6 @@ PAIN, SEEN = "pain_score", "seen_doctor_this_episode"
 # Service error fields -> form fields (the form uses the self-check's names where it reuses them).
 FORM_FIELD = {"date": "entry_date", "pain": PAIN}
 
-clock: Callable[[], date] = date.today  # tests set the date here
 _TOKEN = secrets.token_urlsafe(32)  # per process: a page from another site cannot know it
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -81,32 +78,6 @@ def install(app: FastAPI) -> None:
 
 # ---- guards ----------------------------------------------------------------------------------
 
-def _loopback(address: str | None) -> bool:
-    if not address:
-        return False
-    try:
-        return ipaddress.ip_address(address.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _host_name(header: str) -> str:
-    """The host name of a Host header, without the port (``[::1]:8000`` -> ``::1``)."""
-    header = header.strip().lower()
-    if header.startswith("["):
-        return header[1:].split("]", 1)[0]
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
-
-
-def local_only(request: Request) -> None:
-    """404 unless the browser, the server socket and the Host header are all this machine."""
-    server = request.scope.get("server") or (None, None)
-    host = _host_name(request.headers.get("host", ""))
-    if not (_loopback(request.client.host if request.client else None) and _loopback(server[0])
-            and (host == "localhost" or _loopback(host))):
-        raise HTTPException(status_code=404)
-
-
 def owner_only(request: Request) -> None:
     """This machine (else 404) and the diary's owner (else the login page)."""
     local_only(request)
@@ -121,17 +92,9 @@ def _check_token(form: Mapping[str, Sequence[str]]) -> None:
 
 # ---- plumbing --------------------------------------------------------------------------------
 
-_services: dict[str, DiaryService] = {}
-_services_lock = threading.Lock()
-
-
 def service() -> DiaryService:
-    """One service per configured database (tests switch databases through the settings)."""
-    url = database_url().render_as_string(hide_password=False)
-    with _services_lock:
-        if url not in _services:
-            _services[url] = DiaryService(Database(url))
-        return _services[url]
+    """The diary service, as the bootstrap wires it (one per configured database)."""
+    return bootstrap.diary_service()
 
 
 @functools.cache
@@ -228,7 +191,7 @@ def _overview(lang: Lang, region: Region, episode_id: int | None = None,
     episodes = svc.episodes()
     chosen = next((e for e in episodes if e.id == episode_id), None) or (episodes[-1] if episodes else None)
     history = svc.history(lang, region, chosen.id) if chosen else None
-    today = clock()
+    today = bootstrap.clock()
     open_now = history is not None and history.episode.open and history.episode.id == episodes[-1].id
     form = (entry_form or _entry_form(svc, history, lang, today)) if open_now else None
     return {"history": history, "view": _history_view(history, lang, region) if history else None,
@@ -288,7 +251,7 @@ async def add_entry(request: Request) -> Response:
 
 
 def _add_entry(form: dict[str, list[str]], lang: Lang, region: Region) -> Response:
-    svc, flow, today = service(), load_flow(), clock()
+    svc, flow, today = service(), load_flow(), bootstrap.clock()
     web_ = translations(lang, "web").gettext
     new, errors, shown = _parse_entry(form, flow, lang)
     if new is None:
@@ -323,7 +286,7 @@ def _parse_entry(form: Mapping[str, Sequence[str]], flow: Flow,
     except ValueError:
         _ = views.gettext(lang)
         errors["entry_date"] = _("Fill in a date, for example %(date)s.") % {
-            "date": clock().isoformat()}
+            "date": bootstrap.clock().isoformat()}
     values: dict[str, Any] = {}
     for name in [PAIN, *shown] + ([SEEN] if SEEN in form else []):
         parsed = flow.parse_answer(flow.question(name), form.get(name, []))
@@ -348,7 +311,7 @@ def _entry_page(svc: DiaryService, lang: Lang, region: Region, form: Mapping[str
     (the form posts to ``/diary/entries#entry-check``, the id of the questions or of the errors)."""
     context = _overview(lang, region)
     history = context["history"]
-    context["form"] = _entry_form(svc, history, lang, clock(), form, alarm_fields, errors, reason)
+    context["form"] = _entry_form(svc, history, lang, bootstrap.clock(), form, alarm_fields, errors, reason)
     context["errors"] = _error_links(context["form"], errors)
     if pending or errors:
         _ = views.gettext(lang)
@@ -373,7 +336,7 @@ async def end_episode(request: Request) -> Response:
 
     def work() -> Response:
         try:
-            service().end(date.fromisoformat(_last(form.get("end_date"))), clock())
+            service().end(date.fromisoformat(_last(form.get("end_date"))), bootstrap.clock())
         except (ValueError, DiaryInputError):
             context = _overview(lang, region)
             _ = views.gettext(lang)
@@ -401,7 +364,7 @@ async def start_episode(request: Request) -> Response:
 
 
 def _start_step(form: dict[str, list[str]], lang: Lang, region: Region) -> Response:
-    flow, today = load_flow(), clock()
+    flow, today = load_flow(), bootstrap.clock()
     onset = _onset(_last(form.get("onset")), today)
     if onset is None:
         _ = views.gettext(lang)
@@ -455,7 +418,7 @@ async def from_check(request: Request) -> Response:
 
 def _keep_page(lang: Lang, region: Region, answers: dict[str, Any]) -> Response:
     """Confirm the day the pain began, then start (or say that a diary is already open)."""
-    today = clock()
+    today = bootstrap.clock()
     days = answers.get("duration_days")
     onset = today - timedelta(days=days) if isinstance(days, int) and 0 <= days <= 36500 else today
     latest = service().current()
@@ -569,7 +532,7 @@ async def export_file(request: Request, fmt: str, lang: str = "nl", region: str 
 
     _same_site(request)
     code, reg = _lang(lang), _region(region)
-    svc, today = service(), clock()
+    svc, today = service(), bootstrap.clock()
     name = f"rugwijzer-diary-{today.isoformat()}.{fmt}"
     if web_export.busy():
         raise HTTPException(status_code=429, headers={"Retry-After": "30"})
@@ -610,7 +573,7 @@ def _streamed_export(svc: DiaryService, lang: Lang, region: Region, name: str) -
              "download": _("Download the PDF"), "failed": _("The PDF could not be made. Please try again."),
              "busy": access(lang)(TEXTS[429])}
     page = bytes(render("diary_progress.html.j2", lang, region, title=_("Preparing your PDF")).body).decode()
-    today = clock()
+    today = bootstrap.clock()
 
     def run(progress: Any, phase: Any) -> bytes:
         return export(svc, "pdf", today, lang, region, progress=progress, phase=phase)

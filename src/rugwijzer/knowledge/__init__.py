@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from rugwijzer.core.errors import KnowledgeBaseError
+
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -34,7 +36,7 @@ SECTIONS: dict[str, str] = {
 }
 
 
-class KnowledgeError(ValueError):
+class KnowledgeError(KnowledgeBaseError):
     """A knowledge file is missing, malformed or inconsistent; the message names file and entry."""
 
 

@@ -29,6 +29,7 @@ from typing import Any
 from babel.dates import format_date
 from jinja2 import BaseLoader, Environment, PackageLoader, StrictUndefined
 
+from rugwijzer.core.errors import OperationalError
 from rugwijzer.core.knowledge import LANGS, Lang
 from rugwijzer.i18n import translations
 from rugwijzer.report.fields import N_, readable_answers
@@ -53,7 +54,7 @@ _BABEL_LOCALES: dict[tuple[str, str], str] = {
     ("en", "be"): "en_GB", ("en", "nl"): "en_GB",
 }
 
-class ReportError(RuntimeError):
+class ReportError(OperationalError):
     """The report could not be made (e.g. a template asked for something outside its assets)."""
 
 
