@@ -110,7 +110,7 @@ def test_a_new_user_keeps_a_diary_in_the_browser(page: Any, base_url: str, monke
     with page.expect_download() as download:
         page.click("a[href*='/diary/export/csv']")
     assert "walked to the park" in Path(download.value.path()).read_text()
-    import rugwijzer.diary.web_export as web_export
+    import rugwijzer.web.diary_export as web_export
 
     monkeypatch.setattr(web_export, "STREAM_ABOVE", 0)  # show the progress page even for a short diary
     page.goto(f"{base_url}/diary/export/pdf?lang=en")

@@ -29,7 +29,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-import rugwijzer.diary.web_export as web_export
+import rugwijzer.web.diary_export as web_export
 from diary_support import all_clear, baseline, log_in
 from live import serving
 from rugwijzer.diary import auth

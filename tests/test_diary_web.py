@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import rugwijzer.diary.web as diary_web
+import rugwijzer.web.diary as diary_web
 from diary_support import day, log_in
 from rugwijzer import bootstrap
 from rugwijzer.knowledge import load_knowledge
@@ -370,7 +370,7 @@ def test_every_page_has_the_disclaimer_labels_and_no_script(client: TestClient, 
 
 
 def test_a_long_diary_pdf_shows_its_progress_then_a_link(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    import rugwijzer.diary.web_export as web_export
+    import rugwijzer.web.diary_export as web_export
 
     monkeypatch.setattr(web_export, "STREAM_ABOVE", 0)  # treat any diary as long
     start_diary(client, day(0))

@@ -30,7 +30,7 @@ def create_app() -> FastAPI:
     install_error_pages(app)  # HTML error pages; the interoperability routes keep their own format
     install_interop(app, page=lambda info, scope: error_page(info, scope_lang(scope)))
     _install_selfcheck(app)
-    from rugwijzer.diary.web import install as install_diary  # /diary, loopback and its owner only
+    from rugwijzer.web.diary import install as install_diary  # /diary, loopback and its owner only
     install_diary(app)
     return app
 

@@ -527,8 +527,8 @@ async def export_file(request: Request, fmt: str, lang: str = "nl", region: str 
     owner_only(request)
     if fmt not in MEDIA:
         raise HTTPException(status_code=404)
-    from rugwijzer.diary import web_export
     from rugwijzer.diary.export import export
+    from rugwijzer.web import diary_export as web_export
 
     _same_site(request)
     code, reg = _lang(lang), _region(region)
@@ -564,8 +564,8 @@ def _streamed_export(svc: DiaryService, lang: Lang, region: Region, name: str) -
     from fastapi.responses import StreamingResponse
 
     from rugwijzer.access import TEXTS
-    from rugwijzer.diary import web_export
     from rugwijzer.diary.export import export
+    from rugwijzer.web import diary_export as web_export
 
     _ = views.gettext(lang)
     texts = {"progress": _("Re-assessed %(done)s of %(total)s entries"),
@@ -589,7 +589,7 @@ def _streamed_export(svc: DiaryService, lang: Lang, region: Region, name: str) -
 def export_ready(request: Request, kept: str) -> Response:
     """A prepared PDF, once (then it is gone from memory)."""
     owner_only(request)
-    from rugwijzer.diary import web_export
+    from rugwijzer.web import diary_export as web_export
 
     found = web_export.take(kept)
     if found is None:
