@@ -20,6 +20,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PYTHON) tools/audit.py $(LOCK) $(TOOLS)
 	$(VENV)/bin/pytest
 

@@ -32,8 +32,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rugwijzer.diary import auth
 from rugwijzer.storage import ENV_HOME, ENV_URL
+from rugwijzer.web import auth
 from rugwijzer.web.app import create_app
 
 

@@ -16,8 +16,8 @@ import pytest
 from diary_support import day
 from live import BROWSER_TESTS, chromium, serving
 from rugwijzer import bootstrap
-from rugwijzer.diary import auth
 from rugwijzer.storage import ENV_HOME, ENV_URL
+from rugwijzer.web import auth
 from test_diary_web import finished_answers
 
 PHONE = {"width": 390, "height": 844}

@@ -32,10 +32,10 @@ from fastapi.testclient import TestClient
 import rugwijzer.web.diary_export as web_export
 from diary_support import all_clear, baseline, log_in
 from live import serving
-from rugwijzer.diary import auth
 from rugwijzer.diary.model import NewEntry
 from rugwijzer.diary.service import DiaryService
 from rugwijzer.storage import ENV_HOME, ENV_URL, Database
+from rugwijzer.web import auth
 from rugwijzer.web.app import create_app
 
 LOCAL = "http://127.0.0.1:8000"

@@ -498,7 +498,7 @@ def test_keep_a_diary_when_one_is_open_says_what_to_do(client: TestClient) -> No
 
 def test_keep_a_diary_before_logging_in_keeps_the_answers_through_the_key(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from rugwijzer.diary import auth
+    from rugwijzer.web import auth
 
     monkeypatch.delenv(ENV_URL, raising=False)
     monkeypatch.setenv(ENV_HOME, str(tmp_path))

@@ -149,8 +149,8 @@ def serve(
     """Start the web app (self-check, diary, API) on this machine."""
     import uvicorn
 
-    from rugwijzer.diary import auth
     from rugwijzer.storage import StorageError, database_url
+    from rugwijzer.web import auth
     from rugwijzer.web.app import create_app
 
     try:

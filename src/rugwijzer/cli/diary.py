@@ -351,7 +351,7 @@ def _parse_alarms(pairs: list[str], allowed: list[str]) -> dict[str, Any]:
     """``FIELD=VALUE`` pairs into typed answers; exit 2 naming the field and allowed values."""
     from rugwijzer.core.validation import Problem
     from rugwijzer.diary.errors import allowed_answers
-    from rugwijzer.diary.rules import field_kind, field_values
+    from rugwijzer.knowledge.diary_rules import field_kind, field_values
 
     answers: dict[str, Any] = {}
     problems: list[Problem] = []

@@ -43,7 +43,7 @@ class AlarmCheckDue(DiaryInputError):
 
 def allowed_answers(name: str) -> str:
     """What an alarm question accepts, in the words of the error messages."""
-    from rugwijzer.diary.rules import field_kind, field_values
+    from rugwijzer.knowledge.diary_rules import field_kind, field_values
 
     return "yes or no" if field_kind(name) == "bool" else "one of " + ", ".join(field_values(name))
 

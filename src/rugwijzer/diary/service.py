@@ -29,8 +29,8 @@ from rugwijzer.diary.followup import (
 )
 from rugwijzer.diary.model import Entry, Episode, NewEntry
 from rugwijzer.diary.ports import DiaryStore, UnitOfWork
-from rugwijzer.diary.rules import DiaryRules, load_rules
 from rugwijzer.diary.validate import check_entry, check_onset, check_started_on
+from rugwijzer.knowledge.diary_rules import DiaryRules, load_rules
 from rugwijzer.services.assessing import Assessor, default_assessor
 
 Progress = Callable[[int, int], None]  # (done, total)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
 
 from rugwijzer import __version__
-from rugwijzer.api import install as install_interop
+from rugwijzer.api import API_PREFIX, CDS_PREFIX, FHIR_PREFIX
+
+if TYPE_CHECKING:
+    from rugwijzer.api.guard import PageRenderer
 
 
 def create_app() -> FastAPI:
@@ -28,7 +33,7 @@ def create_app() -> FastAPI:
     from rugwijzer.web.errors import install as install_error_pages
 
     install_error_pages(app)  # HTML error pages; the interoperability routes keep their own format
-    install_interop(app, page=lambda info, scope: error_page(info, scope_lang(scope)))
+    _install_interop(app, page=lambda info, scope: error_page(info, scope_lang(scope)))
     _install_selfcheck(app)
     from rugwijzer.web.diary import install as install_diary  # /diary, loopback and its owner only
     install_diary(app)
@@ -43,3 +48,23 @@ def _install_selfcheck(app: FastAPI) -> None:
 
     app.include_router(router)
     app.mount(STATIC_URL, StaticFiles(directory=str(STATIC_DIR)), name="selfcheck-static")
+
+
+def _install_interop(app: FastAPI, max_body: int | None = None, page: PageRenderer | None = None) -> None:
+    """Wire the interoperability routes into the app: the routers, the error handlers (one format per
+    prefix) and the request size limit (counted for every path of the app)."""
+    from rugwijzer.api.errors import ErrorRouting, install_error_handlers, json_error
+    from rugwijzer.api.guard import MAX_BODY_BYTES, InteropGuard
+    from rugwijzer.api.routes import router as api_router
+    from rugwijzer.cds.routes import router as cds_router
+    from rugwijzer.fhir.routes import fhir_error
+    from rugwijzer.fhir.routes import router as fhir_router
+    from rugwijzer.web.diary_api import router as diary_router
+
+    routing = ErrorRouting({API_PREFIX: json_error, FHIR_PREFIX: fhir_error, CDS_PREFIX: json_error})
+    app.include_router(api_router)
+    app.include_router(diary_router)  # local mode: answers only to this machine
+    app.include_router(fhir_router)
+    app.include_router(cds_router)
+    install_error_handlers(app, routing)
+    app.add_middleware(InteropGuard, routing=routing, max_body=max_body or MAX_BODY_BYTES, page=page)

@@ -5,7 +5,7 @@
   diary through DNS rebinding. Anything else gets 404: for others the diary does not exist.
 - And only to its owner: every other account on this machine reaches 127.0.0.1 too, so each
   request must carry the owner's session cookie (set by the login link ``rugwijzer serve`` prints,
-  or by the key from the 0600 key file) or the key itself; see :mod:`rugwijzer.diary.auth`. Without
+  or by the key from the 0600 key file) or the key itself; see :mod:`rugwijzer.web.auth`. Without
   it the answer is the login page (401), before any form is read.
 - Every form carries a per-process token, so another site cannot post to the diary (e.g. to
   delete it) from the person's browser.
@@ -40,7 +40,7 @@ from rugwijzer.api.guard import local_only
 from rugwijzer.core.flow import FieldError, Flow, Question, Screen, submit
 from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
-from rugwijzer.diary import auth, views
+from rugwijzer.diary import views
 from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
 from rugwijzer.diary.model import NewEntry
 from rugwijzer.diary.service import DiaryService, Emergency, History
@@ -48,6 +48,7 @@ from rugwijzer.i18n import LOCALE_DIR, translations
 from rugwijzer.knowledge import load_flow
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
+from rugwijzer.web import auth
 
 PREFIX = "/diary"
 TEXT_FIELDS = ("activity", "medication", "notes")

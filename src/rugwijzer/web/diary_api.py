@@ -81,7 +81,7 @@ def _today() -> dt.date:
 
 def _guard(request: Request, writing: bool = False, body: bool = True) -> None:
     """This machine only; a write must be JSON and must not come from another site."""
-    from rugwijzer.diary import auth
+    from rugwijzer.web import auth
 
     local_only(request)
     if not auth.is_owner(request):
