@@ -103,12 +103,14 @@ def build(documents: dict[str, Any]) -> KnowledgeBase:
         kb = KnowledgeBase.model_validate(documents)
     except ValidationError as exc:
         raise KnowledgeError(_describe(exc, documents)) from None
-    # Imported here: the engine compiles every condition, which is the deepest check of all.
-    from rugwijzer.core.engine import Engine, EngineError
+    from rugwijzer.core.engine import Engine
+    from rugwijzer.core.errors import KnowledgeBaseError
+    from rugwijzer.knowledge.checks import check_consistency
 
     try:
-        Engine(kb)
-    except EngineError as exc:
+        check_consistency(kb)
+        Engine(kb)  # compiles every condition against the facts it may use: the deepest check of all
+    except KnowledgeBaseError as exc:
         raise KnowledgeError(str(exc)) from None
     return kb
 
