@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal, NamedTuple, get_args, get_origin
+from typing import Any, Literal, NamedTuple
 
 from rugwijzer.core.conditions import (
     UNKNOWN,
@@ -23,6 +23,7 @@ from rugwijzer.core.conditions import (
     compile_group,
 )
 from rugwijzer.core.errors import KnowledgeBaseError
+from rugwijzer.core.fields import field_shape
 from rugwijzer.core.intake import Intake, StartBackAnswers
 from rugwijzer.core.knowledge import URGENCIES, KnowledgeBase, Level, Urgency
 from rugwijzer.core.validation import ParsedIntake, missing_error
@@ -121,17 +122,9 @@ class _Item:
     emphasis: tuple[tuple[str, Condition], ...] = ()
 
 
-def _literal_values(annotation: Any) -> frozenset[str]:
-    """The string values a field's type allows (through Optional, list and Annotated)."""
-    if get_origin(annotation) is Literal:
-        return frozenset(a for a in get_args(annotation) if isinstance(a, str))
-    return frozenset().union(*(_literal_values(a) for a in get_args(annotation)))
-
-
 def _fact_domains() -> dict[str, Domain]:
     """Every intake field a condition may use, with the allowed values of the enum-like ones."""
-    return {name: Domain(_literal_values(info.annotation) or None)
-            for name, info in Intake.model_fields.items()}
+    return {name: Domain(frozenset(field_shape(name).values) or None) for name in Intake.model_fields}
 
 
 _INTAKE_DOMAINS = _fact_domains()

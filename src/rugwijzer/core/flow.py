@@ -48,17 +48,17 @@ Running the flow (``answers`` = everything answered so far):
 
 from __future__ import annotations
 
-import types
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from rugwijzer.core.conditions import UNKNOWN, Condition, ConditionError, Domain, compile_condition
 from rugwijzer.core.engine import Assessment, Engine
 from rugwijzer.core.errors import KnowledgeBaseError
+from rugwijzer.core.fields import shape_of_field
 from rugwijzer.core.intake import REQUIRED_FIELDS, Intake, StartBackAnswers
 from rugwijzer.core.knowledge import Id, KnowledgeBase, Text
 from rugwijzer.core.validation import IntakeError, parse_intake
@@ -634,28 +634,17 @@ def _field_type(name: str) -> Any:
     return info
 
 
-def _allowed_values(annotation: Any) -> tuple[set[OptionValue], bool]:
+def _allowed_values(info: Any) -> tuple[set[OptionValue], bool]:
     """The option values a field accepts, and whether it accepts null."""
-    args = get_args(annotation)
-    nullable = get_origin(annotation) in (Union, types.UnionType) and type(None) in args
-    inner = next((a for a in args if a is not type(None)), annotation) if nullable else annotation
-    if inner is bool:
-        return {True, False}, nullable
-    if get_origin(inner) is list:
-        inner = get_args(inner)[0]
-    if get_origin(inner) is not Literal:
-        return set(), nullable  # a number
-    return set(get_args(inner)), nullable
+    shape = shape_of_field(info)
+    if shape.kind == "bool":
+        return {True, False}, shape.nullable
+    return set(shape.values), shape.nullable  # empty for a number
 
 
 def _bounds(info: Any) -> tuple[int | None, int | None]:
-    metadata = list(info.metadata)
-    for arg in get_args(info.annotation):  # Annotated[int, Field(...)] | None
-        for item in getattr(arg, "__metadata__", ()):
-            metadata.extend(getattr(item, "metadata", [item]))
-    low = next((m.ge for m in metadata if getattr(m, "ge", None) is not None), None)
-    high = next((m.le for m in metadata if getattr(m, "le", None) is not None), None)
-    return low, high
+    shape = shape_of_field(info)
+    return shape.low, shape.high
 
 
 def _check_fields(flow: Flow) -> None:
@@ -712,12 +701,12 @@ def _check_helper(question: Question, where: str) -> None:
 
 def _check_question(question: Question, where: str) -> None:
     info = _field_type(question.field)
-    allowed, nullable = _allowed_values(info.annotation)
-    base = info.annotation if not nullable else next(a for a in get_args(info.annotation) if a is not type(None))
+    allowed, nullable = _allowed_values(info)
+    shape = shape_of_field(info)
     expected: tuple[Kind, ...]
-    if base is bool:
+    if shape.kind == "bool":
         expected = ("choice",) if nullable else ("boolean",)
-    elif get_origin(base) is list:
+    elif shape.kind == "multi":
         expected = ("multi",)
     elif allowed:
         expected = ("choice",)

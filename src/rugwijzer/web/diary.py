@@ -244,10 +244,16 @@ def _entry_form(svc: DiaryService, history: History | None, lang: Lang, today: d
 
 @router.post("/entries", response_class=HTMLResponse)
 async def add_entry(request: Request) -> Response:
+    return await _owner_form_step(request, _add_entry)
+
+
+async def _owner_form_step(request: Request,
+                           step: Callable[[dict[str, list[str]], Lang, Region], Response]) -> Response:
+    """The owner's form, read here; ``step`` (which reads and writes the diary) in a worker thread."""
     owner_only(request)
     form = await _form(request)
     lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
-    result: Response = await run_in_threadpool(_add_entry, form, lang, region)
+    result: Response = await run_in_threadpool(step, form, lang, region)
     return result
 
 
@@ -357,11 +363,7 @@ async def end_episode(request: Request) -> Response:
 
 @router.post("/start", response_class=HTMLResponse)
 async def start_episode(request: Request) -> Response:
-    owner_only(request)
-    form = await _form(request)
-    lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
-    result: Response = await run_in_threadpool(_start_step, form, lang, region)
-    return result
+    return await _owner_form_step(request, _start_step)
 
 
 def _start_step(form: dict[str, list[str]], lang: Lang, region: Region) -> Response:
