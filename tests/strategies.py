@@ -1,22 +1,22 @@
 """Hypothesis strategies for valid intakes (contract §1), derived from the intake model itself.
 
-Every field of :class:`~rugwijzer.core.intake.Intake` gets its strategy from its annotation (a
-``Literal`` samples its values, an ``int`` with ``ge``/``le`` stays within them, a nested model is
-built field by field), so a field added to the model is drawn by the property tests without any
-change here. An annotation this module cannot read fails loudly (``TypeError``) instead of being
-skipped. Only one cross-field rule lives here: the duration stays within the person's life.
+Every field of :class:`~rugwijzer.core.intake.Intake` gets its strategy from its shape, read from
+its annotation by ``rugwijzer.core.fields`` (the app's own reading: a choice samples its values, an
+int stays within its bounds, a nested model is built field by field), so a field added to the
+model is drawn by the property tests without any change here. A type nobody reads fails loudly
+(``TypeError``) instead of being skipped. Only one cross-field rule lives here: the duration
+stays within the person's life.
 """
 
 from __future__ import annotations
 
-import types
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any, get_args
 
-import annotated_types
 from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from rugwijzer.core.fields import FieldShape, shape_of, shape_of_field
 from rugwijzer.core.intake import Bothersomeness, Intake, PainTrend, Radiation, Sides, StartBackAnswers, Trauma
 
 SIDES = list(get_args(Sides))
@@ -26,53 +26,30 @@ TRAUMA = list(get_args(Trauma))
 BOTHER = list(get_args(Bothersomeness))
 
 
-def _bounds(metadata: list[Any]) -> tuple[int | None, int | None]:
-    low = high = None
-    flat = [m for item in metadata for m in (item.metadata if isinstance(item, FieldInfo) else [item])]
-    for item in flat:
-        if isinstance(item, annotated_types.Ge):
-            low = int(item.ge)  # type: ignore[call-overload]
-        elif isinstance(item, annotated_types.Gt):
-            low = int(item.gt) + 1  # type: ignore[call-overload]
-        elif isinstance(item, annotated_types.Le):
-            high = int(item.le)  # type: ignore[call-overload]
-        elif isinstance(item, annotated_types.Lt):
-            high = int(item.lt) - 1  # type: ignore[call-overload]
-    return low, high
+def for_shape(shape: FieldShape) -> st.SearchStrategy[Any]:
+    """The strategy for one field shape (``rugwijzer.core.fields``, the shapes the app itself reads)."""
+    strategy: st.SearchStrategy[Any]
+    if shape.kind == "choice":
+        strategy = st.sampled_from(shape.values)
+    elif shape.kind == "multi":  # a list of ids: each at most once (the model refuses repeats)
+        strategy = st.lists(st.sampled_from(shape.values), unique=True)
+    elif shape.kind == "bool":
+        strategy = st.booleans()
+    elif shape.kind == "int":
+        strategy = st.integers(shape.low, shape.high)
+    else:
+        assert shape.model is not None
+        strategy = model_dicts(shape.model, all_fields=True)
+    return st.one_of(strategy, st.none()) if shape.nullable else strategy
 
 
 def for_annotation(annotation: Any, metadata: list[Any] | None = None) -> st.SearchStrategy[Any]:
-    """The strategy for one (possibly Optional, Annotated or nested) field annotation."""
-    metadata = list(metadata or [])
-    origin = get_origin(annotation)
-    if origin is Literal:
-        return st.sampled_from(get_args(annotation))
-    if origin in (Union, types.UnionType):
-        members = [a for a in get_args(annotation) if a is not type(None)]
-        parts = [for_annotation(a, metadata) for a in members]
-        if len(members) < len(get_args(annotation)):
-            parts.append(st.none())
-        return st.one_of(*parts)
-    if origin is Annotated:
-        return for_annotation(get_args(annotation)[0], [*metadata, *annotation.__metadata__])
-    if origin is list:
-        (item,) = get_args(annotation)
-        inner = for_annotation(item)
-        if get_origin(item) is Literal:  # a list of ids: each at most once (the model refuses repeats)
-            return st.lists(inner, unique=True)
-        return st.lists(inner, max_size=5)
-    if annotation is bool:
-        return st.booleans()
-    if annotation is int:
-        low, high = _bounds(metadata)
-        return st.integers(low, high)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return model_dicts(annotation, all_fields=True)
-    raise TypeError(f"no strategy for annotation {annotation!r}: teach tests/strategies.py this type")
+    """The strategy for one annotation; a type the app cannot read raises TypeError."""
+    return for_shape(shape_of(annotation, metadata))
 
 
 def for_field(info: FieldInfo) -> st.SearchStrategy[Any]:
-    return for_annotation(info.annotation, info.metadata)
+    return for_shape(shape_of_field(info))
 
 
 def model_dicts(model: type[BaseModel], *, all_fields: bool = False) -> st.SearchStrategy[dict[str, Any]]:
