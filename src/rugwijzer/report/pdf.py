@@ -27,12 +27,13 @@ from gettext import NullTranslations
 from typing import Any
 
 from babel.dates import format_date
-from jinja2 import BaseLoader, Environment, PackageLoader, StrictUndefined
+from jinja2 import BaseLoader, Environment, PackageLoader
 
 from rugwijzer.core.errors import OperationalError
 from rugwijzer.core.knowledge import LANGS, Lang
 from rugwijzer.i18n import translations
 from rugwijzer.report.fields import N_, readable_answers
+from rugwijzer.templating import jinja_environment
 
 DOMAIN = "report"
 MAX_PAGES = 2
@@ -82,15 +83,7 @@ def report_environment(loader: BaseLoader, catalogue: NullTranslations) -> Envir
     """A report environment over ``loader`` (the diary PDF adds its own templates in front)."""
     from rugwijzer.report.fetcher import asset_url
 
-    env = Environment(
-        loader=loader,
-        autoescape=True,  # every answer text is escaped: an answer cannot add markup or URLs
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+    env = jinja_environment(loader, catalogue)  # every answer text is escaped: no markup, no URLs
     env.globals["asset_url"] = asset_url
 
     def level_label(level: str) -> str:

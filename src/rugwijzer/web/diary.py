@@ -31,7 +31,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, PackageLoader
 from starlette.concurrency import run_in_threadpool
 
 from rugwijzer import __version__, bootstrap
@@ -48,6 +48,7 @@ from rugwijzer.i18n import LOCALE_DIR, translations
 from rugwijzer.knowledge import load_flow
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
+from rugwijzer.templating import jinja_environment
 from rugwijzer.web import auth
 
 PREFIX = "/diary"
@@ -101,12 +102,9 @@ def service() -> DiaryService:
 @functools.cache
 def environment(lang: Lang) -> Environment:
     """Diary templates, then the self-check's (its question partial); diary words, then web words."""
-    env = Environment(loader=ChoiceLoader([PackageLoader("rugwijzer.diary", "templates/web"),
-                                           PackageLoader("rugwijzer.diary", "templates"),
-                                           PackageLoader("rugwijzer.web", "templates")]),
-                      autoescape=True, undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
-                      trim_blocks=True, lstrip_blocks=True)
-    env.install_gettext_translations(_catalogue(lang), newstyle=True)  # type: ignore[attr-defined]
+    env = jinja_environment(ChoiceLoader([PackageLoader("rugwijzer.diary", "templates/web"),
+                                          PackageLoader("rugwijzer.diary", "templates"),
+                                          PackageLoader("rugwijzer.web", "templates")]), _catalogue(lang))
     env.globals.update(_result_helpers())
     return env
 

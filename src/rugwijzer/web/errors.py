@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Scope
@@ -21,12 +21,12 @@ from rugwijzer.access import DOMAIN, GENERIC_TEXT, GENERIC_TITLE, HOME, TEXTS, T
 from rugwijzer.api.errors import ErrorInfo
 from rugwijzer.core.knowledge import LANGS, Lang
 from rugwijzer.i18n import gettext_for
+from rugwijzer.templating import jinja_environment
 
 
 @functools.cache
 def environment() -> Environment:
-    return Environment(loader=PackageLoader("rugwijzer.web", "templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return jinja_environment(PackageLoader("rugwijzer.web", "templates"))
 
 
 def plain_page(lang: Lang, title: str, paragraphs: Sequence[str], status: int, detail: str = "",

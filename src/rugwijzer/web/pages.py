@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader
 
 from rugwijzer import __version__
 from rugwijzer.core.flow import AnswerValue, FieldError, Flow, Screen, conflicts, emergency_stop, submit
@@ -40,6 +40,7 @@ from rugwijzer.i18n import translations
 from rugwijzer.knowledge import load_flow
 from rugwijzer.services.assessing import Assessor, default_assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
+from rugwijzer.templating import jinja_environment
 from rugwijzer.web import views
 
 DOMAIN = "web"
@@ -68,11 +69,7 @@ router = APIRouter(include_in_schema=False)
 @functools.cache
 def environment(lang: Lang) -> Environment:
     """Jinja2 for one language: autoescaped (an answer can never become markup) and strict."""
-    env = Environment(loader=PackageLoader("rugwijzer.web", "templates"), autoescape=True,
-                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
-                      trim_blocks=True, lstrip_blocks=True)
-    env.install_gettext_translations(translations(lang, DOMAIN), newstyle=True)  # type: ignore[attr-defined]
-    return env
+    return jinja_environment(PackageLoader("rugwijzer.web", "templates"), translations(lang, DOMAIN))
 
 
 class State:
