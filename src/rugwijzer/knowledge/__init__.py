@@ -149,8 +149,91 @@ def knowledge_version() -> str:
 
 @functools.cache
 def load_knowledge() -> KnowledgeBase:
-    """The packaged knowledge base, read and checked once per process."""
-    return build(read_documents())
+    """The packaged knowledge base, read and checked once per process.
+
+    The checked knowledge base is also kept in the user's cache folder, under a key made of every
+    knowledge file's bytes and the versions of Rugwijzer, Python and pydantic: the next command
+    starts from it instead of parsing, validating and cross-checking the YAML again (most of the
+    time a command takes to start). Any change to a file gives a new key, so a cached copy is
+    never stale; a cache that cannot be read or written is simply not used."""
+    key = _cache_key()
+    cached = _read_cache(key)
+    if cached is not None:
+        return cached
+    kb = build(read_documents())
+    _write_cache(key, kb)
+    return kb
+
+
+CACHE_ENV = "RUGWIJZER_CACHE"  # a folder for the cache; "off" keeps nothing
+
+
+def _cache_key() -> str:
+    import hashlib
+    import sys
+
+    import pydantic
+
+    from rugwijzer import __version__
+
+    digest = hashlib.sha256(f"{__version__}|{sys.version}|{pydantic.VERSION}".encode())
+    for filename in SECTIONS.values():
+        digest.update(filename.encode() + b"\0" + (DATA_DIR / filename).read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _cache_path(key: str) -> Path | None:
+    import os
+
+    setting = os.environ.get(CACHE_ENV, "")
+    if setting == "off":
+        return None
+    if setting:
+        folder = Path(setting)
+    else:
+        import platformdirs
+
+        folder = Path(platformdirs.user_cache_dir("rugwijzer", appauthor=False))
+    return folder / f"knowledge-{key}.pickle"
+
+
+def _read_cache(key: str) -> KnowledgeBase | None:
+    import pickle
+
+    from rugwijzer.core.knowledge import KnowledgeBase
+
+    path = _cache_path(key)
+    try:
+        if path is None or not _own(path):  # only a file this user wrote
+            return None
+        kb = pickle.loads(path.read_bytes())
+    except Exception:  # missing, unreadable or from another version: build it again
+        return None
+    return kb if isinstance(kb, KnowledgeBase) else None
+
+
+def _write_cache(key: str, kb: KnowledgeBase) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    path = _cache_path(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-", suffix=".tmp")  # 0600
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temp, path)
+    except OSError:
+        return
+
+
+def _own(path: Path) -> bool:
+    import os
+
+    return not hasattr(os, "getuid") or path.stat().st_uid == os.getuid()
 
 
 QUESTIONS_FILE = "questions.yaml"
