@@ -10,6 +10,7 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from rugwijzer import bootstrap
 from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
 from rugwijzer.api.examples import EXAMPLES, intake
 from rugwijzer.api.models import AssessmentAnswer, ErrorEnvelope, FlowDocument, RulesDocument
@@ -17,7 +18,6 @@ from rugwijzer.api.params import DATE, LANG, REGION, lang_of, options, parameter
 from rugwijzer.api.schema import intake_schema
 from rugwijzer.core.knowledge import Lang
 from rugwijzer.core.validation import IntakeError
-from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.review import review_document
 
 EXAMPLE_DAY = date(2026, 11, 25)
@@ -32,7 +32,7 @@ def _error(status: int, description: str, examples: dict[str, Any] | None = None
 
 def _invalid(data: dict[str, Any]) -> dict[str, Any]:
     try:
-        default_assessor().assess(data, EXAMPLE_DAY, "en", "be")
+        bootstrap.assessor().assess(data, EXAMPLE_DAY, "en", "be")
     except IntakeError as exc:
         body = exc.as_dict()
         first = {"emergency": body.pop("emergency")} if "emergency" in body else {}
@@ -52,7 +52,7 @@ def _invalid_examples() -> dict[str, Any]:
 
 
 def _answer_examples() -> dict[str, Any]:
-    assessor = default_assessor()
+    assessor = bootstrap.assessor()
     return {name: {"summary": example["summary"],
                    "value": assessor.assess(example["value"], EXAMPLE_DAY, "en", "be")}
             for name, example in EXAMPLES.items() if name in ("ordinary", "urgent", "partial_emergency")}
@@ -125,7 +125,7 @@ async def create_assessment(request: Request) -> Response:
     chosen = options(request)
     body = await request.body()
     try:
-        answer = default_assessor().assess_text(body, chosen.day, chosen.lang, chosen.region)
+        answer = bootstrap.assessor().assess_text(body, chosen.day, chosen.lang, chosen.region)
     except IntakeError as exc:
         raise ApiError(ErrorInfo.from_intake_error(exc)) from None
     return json_response(answer, chosen.lang, private=True)
@@ -133,7 +133,7 @@ async def create_assessment(request: Request) -> Response:
 
 @functools.cache
 def _rules(lang: Lang) -> bytes:
-    return orjson.dumps(review_document(default_assessor().kb, lang))
+    return orjson.dumps(review_document(bootstrap.assessor().kb, lang))
 
 
 @router.get(
@@ -161,7 +161,7 @@ async def get_rules(request: Request) -> Response:
 def _flow_document() -> bytes:
     from rugwijzer.knowledge import load_flow
 
-    return orjson.dumps({"knowledge_version": default_assessor().kb.version,
+    return orjson.dumps({"knowledge_version": bootstrap.assessor().kb.version,
                          **load_flow().model_dump(mode="json")})
 
 

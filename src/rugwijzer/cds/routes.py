@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from rugwijzer import bootstrap
 from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
 from rugwijzer.api.models import ErrorEnvelope
 from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
@@ -30,7 +31,6 @@ from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.fhir.response import InvalidAnswers, ResponseError, emergency_despite, intake_from_response
 from rugwijzer.i18n import gettext_for
-from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.json_input import load_object
 
 router = APIRouter(prefix="/cds-services", tags=["CDS Hooks"])
@@ -116,7 +116,7 @@ def _cards(hook: HookRequest, request: Request, lang: Lang, region: Region) -> l
     links, labels = _links(request, lang), _labels(lang)
     try:
         mapped = intake_from_response(response)
-        answer = default_assessor().assess(mapped.intake, mapped.authored or date.today(), lang, region)
+        answer = bootstrap.assessor().assess(mapped.intake, mapped.authored or date.today(), lang, region)
     except InvalidAnswers as exc:
         return [_problem(emergency_despite(exc, lang, region), list(exc.fields), links, labels)]
     except ResponseError as exc:

@@ -89,13 +89,13 @@ def assess(
     """Assess one intake (or one per line with --jsonl) and print the advice."""
     import orjson
 
+    from rugwijzer import bootstrap
     from rugwijzer.core.validation import IntakeError
-    from rugwijzer.services.assessing import default_assessor
 
     today = parse_date(on)
     lang_code: Lang = lang.value
     region_code: Region = region.value
-    assessor = or_exit(default_assessor)
+    assessor = or_exit(bootstrap.assessor)
     if jsonl:
         import gc
 

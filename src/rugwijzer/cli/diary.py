@@ -200,10 +200,10 @@ def _yes_no_token(text: str) -> str | None:
 def _interview(onset: date, today: date, lang: Lang, console: Console) -> dict[str, Any]:
     """The self-check in the terminal, screen by screen; stops at the first emergency (contract §4).
     Returns the intake, or the emergency answer under the key ``emergency``."""
+    from rugwijzer import bootstrap
     from rugwijzer.core.flow import emergency_stop
-    from rugwijzer.services.assessing import default_assessor
 
-    flow, assessor = _flow(), default_assessor()
+    flow, assessor = _flow(), bootstrap.assessor()
     answers: dict[str, Any] = {"duration_days": (today - onset).days}  # known from the onset
     while (screen := flow.next_screen(answers)) is not None:
         console.rule(screen.title[lang])
@@ -542,13 +542,13 @@ def _print_act_now(console: Console, answer: dict[str, Any]) -> None:
 
 
 def _print_changes(console: Console, diff: Changes, lang: Lang) -> None:
-    from rugwijzer.services.assessing import default_assessor
+    from rugwijzer import bootstrap
 
     _ = gettext_for(lang, DOMAIN)
     if not diff.anything:
         console.print(_("Nothing changed in the advice since the previous entry."))
         return
-    names = {str(k): v for k, v in default_assessor().explainer(lang).urgencies.items()}  # words, never ids
+    names = {str(k): v for k, v in bootstrap.assessor().explainer(lang).urgencies.items()}  # words, never ids
     console.rule(_("What changed"))
     if diff.urgency != diff.urgency_before:
         console.print(_("Advice: %(before)s → %(now)s") % {"before": names[diff.urgency_before],

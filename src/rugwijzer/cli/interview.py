@@ -68,11 +68,11 @@ class Choice:
 
 def check_in_terminal(lang: Lang, region: Region, today: date, save: Path | None) -> None:
     """``rugwijzer check``: the questions one by one, then the advice (as ``assess`` gives it)."""
+    from rugwijzer import bootstrap
     from rugwijzer.knowledge import load_flow
-    from rugwijzer.services.assessing import default_assessor
 
     console = Console(highlight=False)
-    assessor = or_exit(default_assessor)
+    assessor = or_exit(bootstrap.assessor)
     flow = or_exit(load_flow)
     _ = gettext_for(lang, DOMAIN)
 

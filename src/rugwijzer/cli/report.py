@@ -42,15 +42,15 @@ def report(
         "--date", help="Assessment date YYYY-MM-DD (default: today).")] = None,
 ) -> None:
     """Make a PDF (at most two A4 pages) with the answers and the advice, for the doctor's visit."""
+    from rugwijzer import bootstrap
     from rugwijzer.core.validation import IntakeError
     from rugwijzer.report import ReportError, render_pdf
-    from rugwijzer.services.assessing import default_assessor
     from rugwijzer.services.json_input import load_object
 
     today = parse_date(on)
     lang_code: Lang = lang.value
     region_code: Region = region.value
-    assessor = or_exit(default_assessor)
+    assessor = or_exit(bootstrap.assessor)
     try:
         intake = load_object(read_input(file))
         answer = assessor.assess(intake, today, lang_code, region_code)

@@ -13,6 +13,7 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from rugwijzer import bootstrap
 from rugwijzer.api.errors import ApiError, ErrorInfo
 from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
 from rugwijzer.core.validation import IntakeError
@@ -21,7 +22,6 @@ from rugwijzer.fhir.outcome import operation_outcome
 from rugwijzer.fhir.questionnaire import intake_questionnaire
 from rugwijzer.fhir.response import STATUSES, InvalidAnswers, ResponseError, emergency_despite, intake_from_response
 from rugwijzer.fhir.results import assessment_bundle
-from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.json_input import load_object
 
 router = APIRouter(prefix="/fhir", tags=["FHIR R4"])
@@ -127,7 +127,7 @@ async def assess_response(request: Request) -> Response:
     except ResponseError as exc:
         raise ApiError(response_error_info(exc)) from None
     try:
-        answer = default_assessor().assess(mapped.intake, mapped.authored or date.today(), chosen, region)
+        answer = bootstrap.assessor().assess(mapped.intake, mapped.authored or date.today(), chosen, region)
     except IntakeError as exc:
         raise ApiError(ErrorInfo.from_intake_error(exc)) from None
     basis = [{"reference": f"QuestionnaireResponse/{raw['id']}"}] if raw.get("id") else []

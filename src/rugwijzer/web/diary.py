@@ -46,7 +46,6 @@ from rugwijzer.diary.model import NewEntry
 from rugwijzer.diary.service import DiaryService, Emergency, History
 from rugwijzer.i18n import LOCALE_DIR, translations
 from rugwijzer.knowledge import load_flow
-from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
 from rugwijzer.templating import jinja_environment
 from rugwijzer.web import auth
@@ -158,7 +157,7 @@ def render(template: str, lang: Lang, region: Region, status: int = 200, **conte
     from rugwijzer.web.pages import STATIC_URL
     from rugwijzer.web.views import LANGUAGE_NAMES
 
-    assessor = default_assessor()
+    assessor = bootstrap.assessor()
     explainer = assessor.explainer(lang, region)
     context.setdefault("page", "")
     html = environment(lang).get_template(template).render(
@@ -381,11 +380,11 @@ def _start_step(form: dict[str, list[str]], lang: Lang, region: Region) -> Respo
         return _finish_start(flow, lang, region, onset, answers, today)  # the self-check's answers
     if screen is None:
         return _screen_page(flow, lang, region, onset, answers, flow.next_screen(answers) or flow.screens[0])
-    step = submit(flow, default_assessor().engine, screen, _with_duration(form, answers), answers, today)
+    step = submit(flow, bootstrap.assessor().engine, screen, _with_duration(form, answers), answers, today)
     if step.errors:
         return _screen_page(flow, lang, region, onset, step.answers, screen, step.errors, form)
     if step.emergency is not None:
-        answer = default_assessor().explainer(lang, region).explain(step.emergency)
+        answer = bootstrap.assessor().explainer(lang, region).explain(step.emergency)
         return render("diary_emergency.html.j2", lang, region, a=answer, title=answer["action"]["name"],
                       numbers=_numbers(answer))
     if step.next is not None:

@@ -32,13 +32,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader
 
-from rugwijzer import __version__
+from rugwijzer import __version__, bootstrap
 from rugwijzer.core.flow import AnswerValue, FieldError, Flow, Screen, conflicts, emergency_stop, submit
 from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.i18n import translations
 from rugwijzer.knowledge import load_flow
-from rugwijzer.services.assessing import Assessor, default_assessor
+from rugwijzer.services.assessing import Assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
 from rugwijzer.templating import jinja_environment
 from rugwijzer.web import views
@@ -154,7 +154,7 @@ async def report_pdf(request: Request) -> Response:
     state = State(form, flow)
     intake = flow.to_intake(state.answers)
     try:
-        answer = default_assessor().assess(intake, date.today(), state.lang, state.region)
+        answer = bootstrap.assessor().assess(intake, date.today(), state.lang, state.region)
     except IntakeError:
         return _render("problem.html.j2", state.lang, state.region, status=400, view="start",
                        title=None, problem="incomplete")
@@ -263,7 +263,7 @@ def _screen_page(state: State, screen: Screen, errors: Mapping[str, FieldError] 
 # ---- rendering ---------------------------------------------------------------------------------
 
 def _assessor() -> Assessor:
-    return default_assessor()
+    return bootstrap.assessor()
 
 
 def _dump(answers: Mapping[str, AnswerValue]) -> str:
