@@ -11,8 +11,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from rugwijzer.core.errors import KnowledgeBaseError
 
 if TYPE_CHECKING:
@@ -40,27 +38,6 @@ class KnowledgeError(KnowledgeBaseError):
     """A knowledge file is missing, malformed or inconsistent; the message names file and entry."""
 
 
-# libyaml's parser when PyYAML was built with it (about ten times faster than the pure-Python one);
-# the construction, and so the check below, stays PyYAML's own.
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """A safe YAML loader that refuses a repeated key (it would silently replace a rule)."""
-
-
-def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 DATA_DIR = resources.files("rugwijzer.knowledge") / "data"
 
@@ -68,6 +45,10 @@ DATA_DIR = resources.files("rugwijzer.knowledge") / "data"
 def read_yaml(filename: str, folder: Path | None = None) -> Any:
     """One knowledge file, strictly: a missing file, broken YAML or a repeated key is a KnowledgeError
     naming the file. The one way every knowledge file is read."""
+    import yaml
+
+    from rugwijzer.knowledge.yaml_loader import StrictLoader
+
     base = folder if folder is not None else DATA_DIR
     try:
         return yaml.load((base / filename).read_text(encoding="utf-8"), Loader=StrictLoader)
