@@ -38,6 +38,7 @@ from rugwijzer.cli.common import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from rugwijzer.core.answer import Answer
     from rugwijzer.core.flow import Flow, Question
     from rugwijzer.core.knowledge import Lang
     from rugwijzer.core.validation import Problem
@@ -502,7 +503,7 @@ def _print_outcome(console: Console, outcome: Outcome, lang: Lang) -> None:
     _print_act_now(console, outcome.answer)
 
 
-def _print_advice(console: Console, answer: dict[str, Any], lang: Lang) -> None:
+def _print_advice(console: Console, answer: Answer, lang: Lang) -> None:
     """What to do and where, why (the flags that set the advice), and in an emergency or urgent
     result the lower flags under "also tell the doctor" (clinical rules §10)."""
     from rich.panel import Panel
@@ -523,7 +524,7 @@ def _print_advice(console: Console, answer: dict[str, Any], lang: Lang) -> None:
     console.print(Panel(body, title=_("What to do now")))
 
 
-def _print_safety_net(console: Console, answer: dict[str, Any]) -> None:
+def _print_safety_net(console: Console, answer: Answer) -> None:
     """The tiers of the safety net above the advice's own level (none for an emergency)."""
     from rich.text import Text
 
@@ -533,7 +534,7 @@ def _print_safety_net(console: Console, answer: dict[str, Any]) -> None:
             console.print(f"  • {sign}", highlight=False)
 
 
-def _print_act_now(console: Console, answer: dict[str, Any]) -> None:
+def _print_act_now(console: Console, answer: Answer) -> None:
     """An emergency ends with where to go and the number to call: it must not scroll away."""
     from rich.text import Text
 
@@ -563,7 +564,7 @@ def _print_changes(console: Console, diff: Changes, lang: Lang) -> None:
         console.print(f"✓ {milestone['text']}", highlight=False)
 
 
-def _print_milestones(console: Console, answer: dict[str, Any], lang: Lang) -> None:
+def _print_milestones(console: Console, answer: Answer, lang: Lang) -> None:
     _ = gettext_for(lang, DOMAIN)
     ahead = [m for m in answer.get("milestones", []) if not m["reached"]]
     if ahead:

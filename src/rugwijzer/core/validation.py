@@ -9,12 +9,15 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import orjson
 from pydantic import ValidationError
 
 from rugwijzer.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from rugwijzer.core.answer import Emergency
 from rugwijzer.core.fields import FieldShape, field_shape
 from rugwijzer.core.intake import REQUIRED_FIELDS, Intake, StartBackAnswers
 
@@ -50,7 +53,7 @@ class IntakeError(InvalidInput):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         # Set by the assessor when the valid answers already show an emergency (see Assessor.assess).
-        self.emergency: dict[str, Any] | None = None
+        self.emergency: Emergency | None = None
         super().__init__("; ".join(str(p) for p in problems))
 
     @property

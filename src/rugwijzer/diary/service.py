@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from rugwijzer.core.answer import Answer
 from rugwijzer.core.engine import Assessment
 from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.core.validation import Problem, parse_intake
@@ -42,7 +43,7 @@ class Outcome:
 
     episode: Episode
     step: Step
-    answer: dict[str, Any]
+    answer: Answer
     changes: Changes | None
     alarm_reason: AlarmReason | None = None
 
@@ -55,7 +56,7 @@ class Outcome:
 class Emergency:
     """An emergency found before the self-check was complete: nothing stored, act now."""
 
-    answer: dict[str, Any]
+    answer: Answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +65,10 @@ class History:
 
     episode: Episode
     steps: list[Step]
-    answers: list[dict[str, Any]]
+    answers: list[Answer]
 
     @property
-    def latest(self) -> dict[str, Any]:
+    def latest(self) -> Answer:
         return self.answers[-1]
 
     @property

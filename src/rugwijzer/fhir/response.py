@@ -20,6 +20,7 @@ from typing import Any, Literal
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
+from rugwijzer.core.answer import Emergency
 from rugwijzer.core.errors import InvalidInput
 from rugwijzer.core.flow import STARTBACK_PREFIX, AnswerValue, Flow, Question, accepts, token
 from rugwijzer.core.knowledge import Lang, Region
@@ -76,7 +77,7 @@ class InvalidAnswers(ResponseError):
         self.intake, self.authored = intake, authored
 
 
-def emergency_despite(error: InvalidAnswers, lang: Lang, region: Region) -> dict[str, Any] | None:
+def emergency_despite(error: InvalidAnswers, lang: Lang, region: Region) -> Emergency | None:
     """The emergency that the readable answers already show whatever the unreadable ones are
     (contract §1 and §4), if any: every format shows it first."""
     from rugwijzer.services.assessing import default_assessor

@@ -29,6 +29,7 @@ from typing import Any
 from babel.dates import format_date
 from jinja2 import BaseLoader, Environment, PackageLoader
 
+from rugwijzer.core.answer import Answer
 from rugwijzer.core.errors import OperationalError
 from rugwijzer.core.knowledge import LANGS, Lang
 from rugwijzer.i18n import translations
@@ -167,7 +168,7 @@ def assessment_context(answer: Mapping[str, Any], intake: Mapping[str, Any], lan
     }
 
 
-def render_pdf(answer: dict[str, Any], intake: Mapping[str, Any], lang: str) -> bytes:
+def render_pdf(answer: Answer, intake: Mapping[str, Any], lang: str) -> bytes:
     """The PDF for the doctor's visit (at most two A4 pages) for one answer and its intake.
 
     ``answer`` is what ``default_assessor().assess(intake, today, lang, region)`` returned, so its
