@@ -30,7 +30,7 @@ def baseline(**changes: Any) -> dict[str, Any]:
 
 def log_in(client: Any) -> None:
     """Open the diary as its owner, the way a person does: with the link ``rugwijzer serve`` prints."""
-    from rugwijzer.web import auth
+    from rugwijzer.http.web import auth
 
     response = client.get(f"/diary/login?code={auth.new_login_code()}", follow_redirects=False)
     assert response.status_code == 303, response.text

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from diary_support import log_in
 from rugwijzer import bootstrap
-from rugwijzer.api.examples import ORDINARY
+from rugwijzer.http.api.examples import ORDINARY
+from rugwijzer.http.web.app import create_app
 from rugwijzer.storage import ENV_HOME, ENV_URL
-from rugwijzer.web.app import create_app
 
 LOCAL = "http://127.0.0.1:8000"
 ONSET = date(2026, 11, 1)

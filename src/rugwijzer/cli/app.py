@@ -149,9 +149,9 @@ def serve(
     """Start the web app (self-check, diary, API) on this machine."""
     import uvicorn
 
+    from rugwijzer.http.web import auth
+    from rugwijzer.http.web.app import create_app
     from rugwijzer.storage import StorageError, database_url
-    from rugwijzer.web import auth
-    from rugwijzer.web.app import create_app
 
     try:
         database_url()  # a wrong setting stops here, in one line, not at the first diary page

@@ -1,5 +1,5 @@
 """An error as an OperationOutcome that names what is wrong (the mapping; no HTTP here: the FHIR
-routes choose the status and the issue code, see ``rugwijzer.fhir.routes``)."""
+routes choose the status and the issue code, see ``rugwijzer.http.fhir``)."""
 
 from __future__ import annotations
 

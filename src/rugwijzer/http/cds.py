@@ -13,10 +13,6 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from rugwijzer import bootstrap
-from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
-from rugwijzer.api.models import ErrorEnvelope
-from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
-from rugwijzer.api.schema import self_contained
 from rugwijzer.cds.cards import assessment_card, emergency_problem_card, problem_card
 from rugwijzer.cds.hook import (
     HOOK,
@@ -30,6 +26,10 @@ from rugwijzer.cds.hook import (
 from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.fhir.response import InvalidAnswers, ResponseError, emergency_despite, intake_from_response
+from rugwijzer.http.api.errors import JSON, ApiError, ErrorInfo
+from rugwijzer.http.api.models import ErrorEnvelope
+from rugwijzer.http.api.params import LANG, REGION, lang_of, parameters, region_of
+from rugwijzer.http.api.schema import self_contained
 from rugwijzer.i18n import gettext_for
 from rugwijzer.services.json_input import load_object
 

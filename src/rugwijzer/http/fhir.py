@@ -14,14 +14,14 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from rugwijzer import bootstrap
-from rugwijzer.api.errors import ApiError, ErrorInfo
-from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.fhir.codes import FHIR_JSON, QUESTIONNAIRE_ID
 from rugwijzer.fhir.outcome import operation_outcome
 from rugwijzer.fhir.questionnaire import intake_questionnaire
 from rugwijzer.fhir.response import STATUSES, InvalidAnswers, ResponseError, emergency_despite, intake_from_response
 from rugwijzer.fhir.results import assessment_bundle
+from rugwijzer.http.api.errors import ApiError, ErrorInfo
+from rugwijzer.http.api.params import LANG, REGION, lang_of, parameters, region_of
 from rugwijzer.services.json_input import load_object
 
 router = APIRouter(prefix="/fhir", tags=["FHIR R4"])
@@ -46,7 +46,7 @@ _ISSUE_CODES = {400: "structure", 404: "not-found", 405: "not-supported", 413: "
 
 
 def fhir_error(info: ErrorInfo) -> Response:
-    """Renderer for the /fhir prefix (see rugwijzer.api.errors.ErrorRouting)."""
+    """Renderer for the /fhir prefix (see rugwijzer.http.api.errors.ErrorRouting)."""
     outcome = operation_outcome(_ISSUE_CODES.get(info.status, "processing"), info.message, info.problems,
                                 info.emergency)
     return Response(orjson.dumps(outcome), status_code=info.status, media_type=FHIR_JSON, headers=dict(info.headers))

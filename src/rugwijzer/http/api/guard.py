@@ -15,11 +15,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rugwijzer.api.errors import ErrorInfo, ErrorRouting, Renderer
+from rugwijzer.http.api.errors import ErrorInfo, ErrorRouting, Renderer
 from rugwijzer.storage.errors import StorageError
 
 MAX_BODY_BYTES = 64 * 1024
-log = logging.getLogger("rugwijzer.api")
+log = logging.getLogger("rugwijzer.http.api")
 
 # Sent with every response that does not set its own; error responses also get a policy that allows
 # nothing (the app's pages set a fuller one themselves).

@@ -17,10 +17,10 @@ from urllib.parse import unquote_plus
 
 from starlette.requests import Request
 
-from rugwijzer.api.errors import ApiError, ErrorInfo
-from rugwijzer.api.negotiation import choose_lang
 from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
 from rugwijzer.core.validation import EARLIEST, LATEST
+from rugwijzer.http.api.errors import ApiError, ErrorInfo
+from rugwijzer.http.api.negotiation import choose_lang
 
 _LANGS: dict[str, Lang] = {lang: lang for lang in LANGS}
 _REGIONS: dict[str, Region] = {region: region for region in REGIONS}

@@ -11,13 +11,13 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from rugwijzer import bootstrap
-from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
-from rugwijzer.api.examples import EXAMPLES, intake
-from rugwijzer.api.models import AssessmentAnswer, ErrorEnvelope, FlowDocument, RulesDocument
-from rugwijzer.api.params import DATE, LANG, REGION, lang_of, options, parameters
-from rugwijzer.api.schema import intake_schema
 from rugwijzer.core.knowledge import Lang
 from rugwijzer.core.validation import IntakeError
+from rugwijzer.http.api.errors import JSON, ApiError, ErrorInfo
+from rugwijzer.http.api.examples import EXAMPLES, intake
+from rugwijzer.http.api.models import AssessmentAnswer, ErrorEnvelope, FlowDocument, RulesDocument
+from rugwijzer.http.api.params import DATE, LANG, REGION, lang_of, options, parameters
+from rugwijzer.http.api.schema import intake_schema
 from rugwijzer.services.review import review_document
 
 EXAMPLE_DAY = date(2026, 11, 25)

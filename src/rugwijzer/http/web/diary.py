@@ -5,7 +5,7 @@
   diary through DNS rebinding. Anything else gets 404: for others the diary does not exist.
 - And only to its owner: every other account on this machine reaches 127.0.0.1 too, so each
   request must carry the owner's session cookie (set by the login link ``rugwijzer serve`` prints,
-  or by the key from the 0600 key file) or the key itself; see :mod:`rugwijzer.web.auth`. Without
+  or by the key from the 0600 key file) or the key itself; see :mod:`rugwijzer.http.web.auth`. Without
   it the answer is the login page (401), before any form is read.
 - Every form carries a per-process token, so another site cannot post to the diary (e.g. to
   delete it) from the person's browser.
@@ -36,7 +36,6 @@ from starlette.concurrency import run_in_threadpool
 
 from rugwijzer import __version__, bootstrap
 from rugwijzer.access import LOGOUT
-from rugwijzer.api.guard import local_only
 from rugwijzer.core.flow import FieldError, Flow, Question, Screen, submit
 from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
@@ -44,11 +43,12 @@ from rugwijzer.diary import views
 from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
 from rugwijzer.diary.model import NewEntry
 from rugwijzer.diary.service import DiaryService, Emergency, History
+from rugwijzer.http.api.guard import local_only
+from rugwijzer.http.web import auth
 from rugwijzer.i18n import LOCALE_DIR, translations
 from rugwijzer.knowledge import load_flow
 from rugwijzer.services.json_input import depth_problem, too_deep
 from rugwijzer.templating import jinja_environment
-from rugwijzer.web import auth
 
 PREFIX = "/diary"
 TEXT_FIELDS = ("activity", "medication", "notes")
@@ -70,7 +70,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
 
     async def on_login_required(request: Request, exc: Exception) -> Response:
-        from rugwijzer.web.errors import scope_lang
+        from rugwijzer.http.web.errors import scope_lang
 
         return login_page(scope_lang(request.scope), 401)
 
@@ -103,14 +103,14 @@ def environment(lang: Lang) -> Environment:
     """Diary templates, then the self-check's (its question partial); diary words, then web words."""
     env = jinja_environment(ChoiceLoader([PackageLoader("rugwijzer.diary", "templates/web"),
                                           PackageLoader("rugwijzer.diary", "templates"),
-                                          PackageLoader("rugwijzer.web", "templates")]), _catalogue(lang))
+                                          PackageLoader("rugwijzer.http.web", "templates")]), _catalogue(lang))
     env.globals.update(_result_helpers())
     return env
 
 
 def _result_helpers() -> dict[str, Any]:
     """What the self-check's result partials (why, safety net) need, for the diary's pages too."""
-    from rugwijzer.web.views import tier_number
+    from rugwijzer.http.web.views import tier_number
 
     return {"tier_number": tier_number}
 
@@ -124,7 +124,7 @@ def _catalogue(lang: Lang) -> Any:
 
 
 def _headers() -> dict[str, str]:
-    from rugwijzer.web.pages import HEADERS
+    from rugwijzer.http.web.pages import HEADERS
 
     return {**HEADERS, "Cache-Control": "no-store"}  # a diary page is never kept in any cache
 
@@ -154,8 +154,8 @@ async def _form(request: Request) -> dict[str, list[str]]:
 
 def render(template: str, lang: Lang, region: Region, status: int = 200, **context: Any) -> HTMLResponse:
     """A diary page: language links, disclaimer (with the region's number), versions."""
-    from rugwijzer.web.pages import STATIC_URL
-    from rugwijzer.web.views import LANGUAGE_NAMES
+    from rugwijzer.http.web.pages import STATIC_URL
+    from rugwijzer.http.web.views import LANGUAGE_NAMES
 
     assessor = bootstrap.assessor()
     explainer = assessor.explainer(lang, region)
@@ -203,7 +203,7 @@ def _title(lang: Lang) -> str:
 
 
 def _history_view(history: History, lang: Lang, region: Region) -> dict[str, Any]:
-    from rugwijzer.web.views import long_date, phone_numbers
+    from rugwijzer.http.web.views import long_date, phone_numbers
 
     latest = history.latest
     return {"a": latest, "numbers": phone_numbers(latest), "changes": history.last_changes,
@@ -218,7 +218,7 @@ def _entry_form(svc: DiaryService, history: History | None, lang: Lang, today: d
                 errors: Mapping[str, str] | None = None, reason: str | None = None) -> dict[str, Any]:
     """The entry form: date, pain, what I could do, medication, notes, seen a doctor, and the alarm
     questions when they are due (weekly from the start; after a pain rise on the second try)."""
-    from rugwijzer.web.views import question_view
+    from rugwijzer.http.web.views import question_view
 
     flow = load_flow()
     if not alarm_fields and history is not None:
@@ -280,7 +280,7 @@ def _parse_entry(form: Mapping[str, Sequence[str]], flow: Flow,
                  lang: Lang) -> tuple[NewEntry | None, dict[str, str], list[str]]:
     """Form strings to an entry; errors by form field. ``shown`` are the alarm questions the form
     carried (they must all be answered)."""
-    from rugwijzer.web.views import error_message
+    from rugwijzer.http.web.views import error_message
 
     web_ = translations(lang, "web").gettext
     errors: dict[str, str] = {}
@@ -454,7 +454,7 @@ def _finish_start(flow: Flow, lang: Lang, region: Region, onset: date, answers: 
 
 
 def _numbers(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
-    from rugwijzer.web.views import phone_numbers
+    from rugwijzer.http.web.views import phone_numbers
 
     return phone_numbers(answer)
 
@@ -494,7 +494,7 @@ def _with_duration(form: Mapping[str, Sequence[str]], answers: Mapping[str, Any]
 def _screen_page(flow: Flow, lang: Lang, region: Region, onset: date, answers: Mapping[str, Any],
                  screen: Screen, errors: Mapping[str, FieldError] | None = None,
                  typed: Mapping[str, Sequence[str]] | None = None) -> HTMLResponse:
-    from rugwijzer.web.views import error_message, question_view
+    from rugwijzer.http.web.views import error_message, question_view
 
     web_ = translations(lang, "web").gettext
     questions = []
@@ -528,7 +528,7 @@ async def export_file(request: Request, fmt: str, lang: str = "nl", region: str 
     if fmt not in MEDIA:
         raise HTTPException(status_code=404)
     from rugwijzer.diary.export import export
-    from rugwijzer.web import diary_export as web_export
+    from rugwijzer.http.web import diary_export as web_export
 
     _same_site(request)
     code, reg = _lang(lang), _region(region)
@@ -565,7 +565,7 @@ def _streamed_export(svc: DiaryService, lang: Lang, region: Region, name: str) -
 
     from rugwijzer.access import TEXTS
     from rugwijzer.diary.export import export
-    from rugwijzer.web import diary_export as web_export
+    from rugwijzer.http.web import diary_export as web_export
 
     _ = views.gettext(lang)
     texts = {"progress": _("Re-assessed %(done)s of %(total)s entries"),
@@ -589,7 +589,7 @@ def _streamed_export(svc: DiaryService, lang: Lang, region: Region, name: str) -
 def export_ready(request: Request, kept: str) -> Response:
     """A prepared PDF, once (then it is gone from memory)."""
     owner_only(request)
-    from rugwijzer.web import diary_export as web_export
+    from rugwijzer.http.web import diary_export as web_export
 
     found = web_export.take(kept)
     if found is None:
@@ -641,7 +641,7 @@ def access(lang: Lang) -> Callable[[str], str]:
 def login_page(lang: Lang, status: int, error: str | None = None, used: bool = False) -> Response:
     """How to open the diary: the link ``rugwijzer serve`` printed, or the key from the key file."""
     from rugwijzer import access as texts
-    from rugwijzer.web.errors import plain_page
+    from rugwijzer.http.web.errors import plain_page
 
     _ = access(lang)
     paragraphs = [_(texts.LOGIN_USED)] if used else []

@@ -20,16 +20,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from rugwijzer import bootstrap
-from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
-from rugwijzer.api.guard import local_only
-from rugwijzer.api.models import ErrorEnvelope
-from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
-from rugwijzer.api.routes import json_response
-from rugwijzer.api.schema import self_contained
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
 from rugwijzer.diary.model import Episode, NewEntry
 from rugwijzer.diary.service import DiaryService, Emergency, Outcome
+from rugwijzer.http.api.errors import JSON, ApiError, ErrorInfo
+from rugwijzer.http.api.guard import local_only
+from rugwijzer.http.api.models import ErrorEnvelope
+from rugwijzer.http.api.params import LANG, REGION, lang_of, parameters, region_of
+from rugwijzer.http.api.routes import json_response
+from rugwijzer.http.api.schema import self_contained
 from rugwijzer.services.json_input import load_object
 
 router = APIRouter(prefix="/api/v1/diary", tags=["Diary (local mode)"])
@@ -81,7 +81,7 @@ def _today() -> dt.date:
 
 def _guard(request: Request, writing: bool = False, body: bool = True) -> None:
     """This machine only; a write must be JSON and must not come from another site."""
-    from rugwijzer.web import auth
+    from rugwijzer.http.web import auth
 
     local_only(request)
     if not auth.is_owner(request):

@@ -36,15 +36,15 @@ from rugwijzer import __version__, bootstrap
 from rugwijzer.core.flow import AnswerValue, FieldError, Flow, Screen, conflicts, emergency_stop, submit
 from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
+from rugwijzer.http.web import views
 from rugwijzer.i18n import translations
 from rugwijzer.knowledge import load_flow
 from rugwijzer.services.assessing import Assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
 from rugwijzer.templating import jinja_environment
-from rugwijzer.web import views
 
 DOMAIN = "web"
-STATIC_DIR = resources.files("rugwijzer.web") / "static"
+STATIC_DIR = resources.files("rugwijzer.http.web") / "static"
 STATIC_URL = "/static/web"
 
 # Health pages: never in a shared cache, never sent as a referrer, never framed, no outside assets.
@@ -69,7 +69,7 @@ router = APIRouter(include_in_schema=False)
 @functools.cache
 def environment(lang: Lang) -> Environment:
     """Jinja2 for one language: autoescaped (an answer can never become markup) and strict."""
-    return jinja_environment(PackageLoader("rugwijzer.web", "templates"), translations(lang, DOMAIN))
+    return jinja_environment(PackageLoader("rugwijzer.http.web", "templates"), translations(lang, DOMAIN))
 
 
 class State:
@@ -174,7 +174,7 @@ async def report_pdf(request: Request) -> Response:
 
 async def _read_form(request: Request) -> dict[str, list[str]]:
     """The posted fields as lists of strings (files are ignored). A body over 64 KB is cut off
-    with 413 by the app's guard (rugwijzer.api.guard), counted as it streams in."""
+    with 413 by the app's guard (rugwijzer.http.api.guard), counted as it streams in."""
     form = await request.form()
     fields: dict[str, list[str]] = {}
     for name, value in form.multi_items():
