@@ -21,7 +21,7 @@ from rugwijzer.fhir.questionnaire import intake_questionnaire
 from rugwijzer.fhir.response import STATUSES, InvalidAnswers, ResponseError, emergency_despite, intake_from_response
 from rugwijzer.fhir.results import assessment_bundle
 from rugwijzer.http.api.errors import ApiError, ErrorInfo
-from rugwijzer.http.api.params import LANG, REGION, lang_of, parameters, region_of
+from rugwijzer.http.api.params import LANG, REGION, lang_of, parameters, region_of, require_content_type
 from rugwijzer.services.json_input import load_object
 
 router = APIRouter(prefix="/fhir", tags=["FHIR R4"])
@@ -89,10 +89,9 @@ def _read_json(body: bytes) -> dict[str, Any]:
 
 
 def _require_fhir_json(request: Request) -> None:
-    kind = request.headers.get("content-type", FHIR_JSON).split(";")[0].strip().lower()
-    if kind not in ("", FHIR_JSON, "application/json", "application/json+fhir"):
-        raise ApiError(ErrorInfo.single(415, "content-type", f"unsupported media type {kind[:60]!r}",
-                                        "application/fhir+json or application/json"))
+    require_content_type(request, FHIR_JSON,
+                         lambda kind: kind in ("", FHIR_JSON, "application/json", "application/json+fhir"),
+                         "application/fhir+json or application/json")
 
 
 @router.post(

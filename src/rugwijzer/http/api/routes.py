@@ -16,7 +16,7 @@ from rugwijzer.core.validation import IntakeError
 from rugwijzer.http.api.errors import JSON, ApiError, ErrorInfo
 from rugwijzer.http.api.examples import EXAMPLES, intake
 from rugwijzer.http.api.models import AssessmentAnswer, ErrorEnvelope, FlowDocument, RulesDocument
-from rugwijzer.http.api.params import DATE, LANG, REGION, lang_of, options, parameters
+from rugwijzer.http.api.params import DATE, LANG, REGION, lang_of, options, parameters, require_content_type
 from rugwijzer.http.api.schema import intake_schema
 from rugwijzer.services.review import review_document
 
@@ -95,10 +95,8 @@ def json_response(body: Any, lang: Lang | None = None, private: bool = False) ->
 
 
 def _require_json(request: Request) -> None:
-    kind = request.headers.get("content-type", JSON).split(";")[0].strip().lower()
-    if kind not in (JSON, "") and not kind.endswith("+json"):
-        raise ApiError(ErrorInfo.single(415, "content-type", f"unsupported media type {kind[:60]!r}",
-                                        "application/json"))
+    require_content_type(request, JSON, lambda kind: kind in (JSON, "") or kind.endswith("+json"),
+                         "application/json")
 
 
 @router.post(
