@@ -9,7 +9,7 @@ PYTHON ?= python3
 LOCK := requirements.lock
 ARGS ?=
 
-.PHONY: run test bench clean i18n lock audit
+.PHONY: run test test-fast bench clean i18n lock audit
 
 # The self-check web app on http://127.0.0.1:8000/ (this machine only; Ctrl+C stops it). It prints a
 # one-time login link to your diary. `make run PORT=8001` uses another port; `make run ARGS="--lang en"`
@@ -20,8 +20,13 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PYTHON) tools/audit.py $(LOCK) $(TOOLS)
 	$(VENV)/bin/pytest
+
+# The inner loop: the unit tier only (no server, database, browser or PDF; fewer hypothesis examples).
+test-fast: $(VENV)/.installed
+	RUGWIJZER_FAST_TESTS=1 $(VENV)/bin/pytest -q -m unit -p no:cacheprovider
 
 $(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +57,7 @@ clean:
 # src/rugwijzer/locale/<lang>/LC_MESSAGES/cli.po, access.po and screening.po, then run it again.
 i18n: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -k N_ --no-location --omit-header --sort-output \
-		-o src/rugwijzer/locale/cli.pot src/rugwijzer/cli/app.py src/rugwijzer/cli/render.py src/rugwijzer/cli/screen.py src/rugwijzer/services
+		-o src/rugwijzer/locale/cli.pot src/rugwijzer/cli/app.py src/rugwijzer/cli/common.py src/rugwijzer/cli/render.py src/rugwijzer/cli/screen.py src/rugwijzer/services
 	$(VENV)/bin/pybabel update -D cli -i src/rugwijzer/locale/cli.pot -d src/rugwijzer/locale --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -D cli -d src/rugwijzer/locale
 	$(VENV)/bin/pybabel extract -k N_ --no-location --omit-header --sort-output \

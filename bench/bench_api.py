@@ -69,7 +69,7 @@ def pinned(cpu: int) -> Any:
 
 
 def start_server(port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "uvicorn", "--factory", "rugwijzer.web.app:create_app", "--host", "127.0.0.1",
+    command = [sys.executable, "-m", "uvicorn", "--factory", "rugwijzer.http.web.app:create_app", "--host", "127.0.0.1",
                "--port", str(port), "--no-access-log", "--log-level", "warning", "--workers", "1"]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=pinned(0))
     deadline = time.monotonic() + 30

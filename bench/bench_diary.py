@@ -30,7 +30,7 @@ BASELINE: dict[str, Any] = {
 
 
 def _clear() -> dict[str, Any]:
-    from rugwijzer.diary.rules import field_kind, load_rules
+    from rugwijzer.knowledge.diary_rules import field_kind, load_rules
 
     return {n: False if field_kind(n) == "bool" else "none" for n in load_rules().all_alarm_fields}
 

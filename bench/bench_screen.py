@@ -51,7 +51,8 @@ if mode == "copy":
     con.execute(f"COPY (SELECT * FROM read_parquet('{source}')) TO '{out}' (FORMAT parquet)")
     print(json.dumps({"seconds": time.perf_counter() - start}))
 else:
-    from rugwijzer.screening.run import Job, default_rules, screen
+    from rugwijzer.screening.job import Job, default_rules
+    from rugwijzer.screening.run import screen
     rules = default_rules()
     if mode == "spark":
         from rugwijzer.screening.spark import session

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from rugwijzer.diary.rules import field_kind, load_rules
+from rugwijzer.knowledge.diary_rules import field_kind, load_rules
 from support import intake
 
 ONSET = date(2026, 9, 1)
@@ -30,7 +30,7 @@ def baseline(**changes: Any) -> dict[str, Any]:
 
 def log_in(client: Any) -> None:
     """Open the diary as its owner, the way a person does: with the link ``rugwijzer serve`` prints."""
-    from rugwijzer.diary import auth
+    from rugwijzer.http.web import auth
 
     response = client.get(f"/diary/login?code={auth.new_login_code()}", follow_redirects=False)
     assert response.status_code == 303, response.text

@@ -9,14 +9,15 @@ import duckdb
 import orjson
 from hypothesis import strategies as st
 
+from rugwijzer.core.intake import Intake
 from rugwijzer.screening.compare import actual_keys, expected_keys
 from rugwijzer.screening.inputs import quote_path
 from rugwijzer.services.assessing import Assessor
-from strategies import REQUIRED_BOOLEANS, intakes
+from strategies import intakes
 from support import TODAY
 
-REQUIRED = ["age", "duration_days", "pain_score", "pain_trend", "radiation", "numbness_tingling", "leg_weakness",
-            "trauma", *REQUIRED_BOOLEANS]
+# Read from the intake model, so that a new required field is left out and broken here too.
+REQUIRED = [name for name, info in Intake.model_fields.items() if info.is_required()]
 # Values of the wrong type or out of range, as a record system might send them.
 WRONG: list[Any] = [None, "yes", "true", 7.0, -1, 121, 99999, True, "", [], {}, "toe", 3]
 

@@ -1,64 +1,74 @@
-"""Hypothesis strategies for valid intakes (contract §1)."""
+"""Hypothesis strategies for valid intakes (contract §1), derived from the intake model itself.
+
+Every field of :class:`~rugwijzer.core.intake.Intake` gets its strategy from its shape, read from
+its annotation by ``rugwijzer.core.fields`` (the app's own reading: a choice samples its values, an
+int stays within its bounds, a nested model is built field by field), so a field added to the
+model is drawn by the property tests without any change here. A type nobody reads fails loudly
+(``TypeError``) instead of being skipped. Only one cross-field rule lives here: the duration
+stays within the person's life.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import strategies as st
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
-from rugwijzer.core.intake import RISK_FACTORS, STARTBACK_KEYS
+from rugwijzer.core.fields import FieldShape, shape_of, shape_of_field
+from rugwijzer.core.intake import Bothersomeness, Intake, PainTrend, Radiation, Sides, StartBackAnswers, Trauma
 
-SIDES = ["none", "one_leg", "both_legs"]
-RADIATION = ["none", "buttock", "thigh", "below_knee", "toes"]
-TRENDS = ["improving", "stable", "worsening"]
-TRAUMA = ["none", "minor", "major"]
-BOTHER = ["not_at_all", "slightly", "moderately", "very_much", "extremely"]
+SIDES = list(get_args(Sides))
+RADIATION = list(get_args(Radiation))
+TRENDS = list(get_args(PainTrend))
+TRAUMA = list(get_args(Trauma))
+BOTHER = list(get_args(Bothersomeness))
 
-REQUIRED_BOOLEANS = ["pain_at_rest", "night_pain", "leg_pain_both_sides", "saddle_numbness",
-                     "bladder_problems", "bowel_incontinence", "unexplained_weight_loss", "fever",
-                     "cancer_history", "sudden_severe_constant_pain", "recent_spinal_procedure"]
-OPTIONAL_BOOLEANS = ["pregnancy_warning_signs", "seen_doctor_this_episode", "long_term_steroids",
-                     "osteoporosis", "immunosuppressed", "iv_drug_use", "known_aortic_aneurysm",
-                     "faint_or_clammy", "pain_uncontrolled_by_painkillers", "morning_stiffness_over_30min",
-                     "better_with_exercise_not_rest", "wakes_second_half_night", "alternating_buttock_pain",
-                     "stomach_ulcer_history", "kidney_disease", "heart_failure", "blood_thinners",
-                     "nsaid_allergy_or_asthma", "off_work_because_of_pain",
-                     # clinical rules v2
-                     "neuro_signs_in_different_legs", "cardiovascular_disease", "bp_or_water_tablets",
-                     "ssri_antidepressant", "liver_disease", "heavy_alcohol_use", "body_weight_under_50kg"]
+
+def for_shape(shape: FieldShape) -> st.SearchStrategy[Any]:
+    """The strategy for one field shape (``rugwijzer.core.fields``, the shapes the app itself reads)."""
+    strategy: st.SearchStrategy[Any]
+    if shape.kind == "choice":
+        strategy = st.sampled_from(shape.values)
+    elif shape.kind == "multi":  # a list of ids: each at most once (the model refuses repeats)
+        strategy = st.lists(st.sampled_from(shape.values), unique=True)
+    elif shape.kind == "bool":
+        strategy = st.booleans()
+    elif shape.kind == "int":
+        strategy = st.integers(shape.low, shape.high)
+    else:
+        assert shape.model is not None
+        strategy = model_dicts(shape.model, all_fields=True)
+    return st.one_of(strategy, st.none()) if shape.nullable else strategy
+
+
+def for_annotation(annotation: Any, metadata: list[Any] | None = None) -> st.SearchStrategy[Any]:
+    """The strategy for one annotation; a type the app cannot read raises TypeError."""
+    return for_shape(shape_of(annotation, metadata))
+
+
+def for_field(info: FieldInfo) -> st.SearchStrategy[Any]:
+    return for_shape(shape_of_field(info))
+
+
+def model_dicts(model: type[BaseModel], *, all_fields: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    """Dicts valid for ``model``: required fields always, optional ones sometimes (or all of them)."""
+    required = {name: for_field(info) for name, info in model.model_fields.items() if info.is_required()}
+    optional = {name: for_field(info) for name, info in model.model_fields.items() if not info.is_required()}
+    if all_fields:
+        return st.fixed_dictionaries({**required, **optional})
+    return st.fixed_dictionaries(required, optional=optional)
 
 
 def startback_answers() -> st.SearchStrategy[dict[str, Any]]:
-    items = {k: st.booleans() for k in STARTBACK_KEYS if k != "bothersomeness"}
-    return st.fixed_dictionaries({**items, "bothersomeness": st.sampled_from(BOTHER)})
+    return model_dicts(StartBackAnswers, all_fields=True)
 
 
 @st.composite
 def intakes(draw: st.DrawFn) -> dict[str, Any]:
     """Any valid intake, with the duration kept within the person's life."""
-    age = draw(st.integers(0, 120))
-    data: dict[str, Any] = {
-        "age": age,
-        "duration_days": draw(st.one_of(st.integers(0, 120), st.integers(0, min(36500, (age + 1) * 366)))),
-        "pain_score": draw(st.integers(0, 10)),
-        "pain_trend": draw(st.sampled_from(TRENDS)),
-        "radiation": draw(st.sampled_from(RADIATION)),
-        "numbness_tingling": draw(st.sampled_from(SIDES)),
-        "leg_weakness": draw(st.sampled_from(SIDES)),
-        "trauma": draw(st.sampled_from(TRAUMA)),
-        **{name: draw(st.booleans()) for name in REQUIRED_BOOLEANS},
-    }
-    for name in OPTIONAL_BOOLEANS:
-        if draw(st.booleans()):
-            data[name] = draw(st.booleans())
-    optional: dict[str, st.SearchStrategy[Any]] = {
-        "sex": st.sampled_from(["female", "male", "other", None]),
-        "first_episode": st.sampled_from([True, False, None]),
-        "pregnancy_weeks": st.one_of(st.none(), st.integers(1, 45)),
-        "risk_factors": st.lists(st.sampled_from(RISK_FACTORS), unique=True),
-        "startback": st.one_of(st.none(), startback_answers()),
-    }
-    for name, strategy in optional.items():
-        if draw(st.booleans()):
-            data[name] = draw(strategy)
+    data = draw(model_dicts(Intake))
+    age = data["age"]
+    data["duration_days"] = draw(st.one_of(st.integers(0, 120), st.integers(0, min(36500, (age + 1) * 366))))
     return data

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from rugwijzer.api.examples import EXAMPLES, ORDINARY, STARTBACK_HIGH, intake
-from rugwijzer.api.negotiation import accept_language, choose_lang
+from rugwijzer.http.api.examples import EXAMPLES, ORDINARY, STARTBACK_HIGH, intake
+from rugwijzer.http.api.negotiation import accept_language, choose_lang
+from rugwijzer.http.web.app import create_app
 from rugwijzer.services.assessing import default_assessor
-from rugwijzer.web.app import create_app
 
 URL = "/api/v1/assessments"
 DAY = "2026-11-25"
@@ -160,7 +160,7 @@ def test_strict_types_and_values(client: TestClient, body: dict[str, Any], field
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_an_invalid_intake_that_shows_an_emergency_carries_it_first(client: TestClient, lang: str) -> None:
-    from rugwijzer.api.models import ErrorEnvelope
+    from rugwijzer.http.api.models import ErrorEnvelope
 
     response = post(client, intake(bladder_problems=True, fever="yes"), f"&lang={lang}")
     assert response.status_code == 422

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import rugwijzer.diary.web as diary_web
 from diary_support import log_in
-from rugwijzer.api.examples import ORDINARY
+from rugwijzer import bootstrap
+from rugwijzer.http.api.examples import ORDINARY
+from rugwijzer.http.web.app import create_app
 from rugwijzer.storage import ENV_HOME, ENV_URL
-from rugwijzer.web.app import create_app
 
 LOCAL = "http://127.0.0.1:8000"
 ONSET = date(2026, 11, 1)
@@ -25,7 +25,7 @@ ANSWERS = {k: v for k, v in ORDINARY.items() if k != "duration_days"}
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.delenv(ENV_URL, raising=False)
     monkeypatch.setenv(ENV_HOME, str(tmp_path))
-    monkeypatch.setattr(diary_web, "clock", lambda: ONSET + timedelta(days=3))
+    monkeypatch.setattr(bootstrap, "clock", lambda: ONSET + timedelta(days=3))
     with TestClient(create_app(), base_url=LOCAL, client=("127.0.0.1", 50124)) as test_client:
         log_in(test_client)
         yield test_client

@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from rugwijzer.api.examples import EXAMPLES, STARTBACK_HIGH, intake
-from rugwijzer.api.models import AssessmentAnswer, ErrorEnvelope, RulesDocument
 from rugwijzer.core.validation import IntakeError
+from rugwijzer.http.api.examples import EXAMPLES, STARTBACK_HIGH, intake
+from rugwijzer.http.api.models import AssessmentAnswer, ErrorEnvelope, RulesDocument
+from rugwijzer.http.web.app import create_app
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.review import review_document
-from rugwijzer.web.app import create_app
 
 DAY = date(2026, 11, 25)
 ONLY_SOMETIMES = {"emphasis", "emphasis_text"}  # a plan step has an emphasis only where the rules give one

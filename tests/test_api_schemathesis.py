@@ -32,9 +32,9 @@ from schemathesis.specs.openapi.checks import (
 )
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rugwijzer.diary import auth
+from rugwijzer.http.web import auth
+from rugwijzer.http.web.app import create_app
 from rugwijzer.storage import ENV_HOME, ENV_URL
-from rugwijzer.web.app import create_app
 
 
 class FromThisMachine:

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from rugwijzer.api.examples import ORDINARY, STARTBACK_HIGH, intake
 from rugwijzer.fhir.codes import QUESTIONNAIRE_URL
 from rugwijzer.fhir.response import questionnaire_response
+from rugwijzer.http.api.examples import ORDINARY, STARTBACK_HIGH, intake
+from rugwijzer.http.web.app import create_app
 from rugwijzer.services.assessing import default_assessor
-from rugwijzer.web.app import create_app
 
 SERVICE = "/cds-services/rugwijzer-lbp-triage"
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rugwijzer.cli.app import app
-from rugwijzer.cli.check import choices_for
+from rugwijzer.cli.interview import choices_for
 from rugwijzer.core.flow import AnswerValue, Flow, Question, token
 from rugwijzer.knowledge import load_flow
 

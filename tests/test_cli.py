@@ -396,8 +396,8 @@ def test_rules_list_medication_cautions_and_texts(assessor: Any) -> None:
 
 
 def test_rules_show_the_question_flow_skip_logic_and_the_diary_thresholds() -> None:
-    from rugwijzer.diary.rules import load_rules
     from rugwijzer.knowledge import load_flow
+    from rugwijzer.knowledge.diary_rules import load_rules
 
     doc = rules_json("en")
     flow_rows = section(doc, "flow")["rows"]

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-import rugwijzer.diary.web as diary_web
 from diary_support import day
 from live import BROWSER_TESTS, WIDEST, chromium, serving
-from rugwijzer.diary import auth
+from rugwijzer import bootstrap
+from rugwijzer.http.web import auth
 from rugwijzer.storage import ENV_HOME, ENV_URL
 from test_diary_web import finished_answers
 
@@ -31,7 +31,7 @@ ANSWERS = {"age": "40", "sex": "male", "radiation": "none", "pain_trend": "stabl
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from rugwijzer.web.app import create_app
+    from rugwijzer.http.web.app import create_app
 
     patch = pytest.MonkeyPatch()
     patch.delenv(ENV_URL, raising=False)
@@ -51,7 +51,7 @@ def page(base_url: str) -> Iterator[Any]:
 
 
 def set_today(monkeypatch: pytest.MonkeyPatch, today: date) -> None:
-    monkeypatch.setattr(diary_web, "clock", lambda: today)
+    monkeypatch.setattr(bootstrap, "clock", lambda: today)
 
 
 def axe_clean(page: Any, name: str) -> None:
@@ -112,7 +112,7 @@ def test_a_new_user_keeps_a_diary_in_the_browser(page: Any, base_url: str, monke
     with page.expect_download() as download:
         page.click("a[href*='/diary/export/csv']")
     assert "walked to the park" in Path(download.value.path()).read_text()
-    import rugwijzer.diary.web_export as web_export
+    import rugwijzer.http.web.diary_export as web_export
 
     monkeypatch.setattr(web_export, "STREAM_ABOVE", 0)  # show the progress page even for a short diary
     page.goto(f"{base_url}/diary/export/pdf?lang=en")

@@ -10,9 +10,9 @@ import pytest
 from diary_support import ONSET, all_clear, baseline, day
 from rugwijzer.diary.followup import PainSeries, alarm_due, changes, timeline
 from rugwijzer.diary.model import Entry, Episode, NewEntry
-from rugwijzer.diary.rules import load_rules
 from rugwijzer.diary.service import DiaryService
 from rugwijzer.knowledge import load_flow
+from rugwijzer.knowledge.diary_rules import load_rules
 from rugwijzer.storage import Database
 
 RULES = load_rules()

@@ -29,14 +29,14 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-import rugwijzer.diary.web_export as web_export
+import rugwijzer.http.web.diary_export as web_export
 from diary_support import all_clear, baseline, log_in
 from live import serving
-from rugwijzer.diary import auth
 from rugwijzer.diary.model import NewEntry
 from rugwijzer.diary.service import DiaryService
+from rugwijzer.http.web import auth
+from rugwijzer.http.web.app import create_app
 from rugwijzer.storage import ENV_HOME, ENV_URL, Database
-from rugwijzer.web.app import create_app
 
 LOCAL = "http://127.0.0.1:8000"
 TODAY = date.today()
@@ -90,7 +90,7 @@ def test_without_the_key_nothing_of_the_diary_is_served(anonymous: TestClient) -
 
 
 def test_the_self_check_and_the_stateless_routes_stay_open(anonymous: TestClient) -> None:
-    from rugwijzer.api.examples import ORDINARY
+    from rugwijzer.http.api.examples import ORDINARY
 
     assert anonymous.get("/").status_code == 200
     assert anonymous.post("/api/v1/assessments", json=ORDINARY).status_code == 200

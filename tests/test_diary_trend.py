@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from rugwijzer.diary.followup import PainSeries
-from rugwijzer.diary.rules import load_rules
+from rugwijzer.knowledge.diary_rules import load_rules
 
 START = date(2026, 3, 2)
 

@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import rugwijzer.diary.web as diary_web
+import rugwijzer.http.web.diary as diary_web
 from diary_support import day, log_in
+from rugwijzer import bootstrap
+from rugwijzer.http.web.app import create_app
 from rugwijzer.knowledge import load_knowledge
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.storage import ENV_HOME, ENV_URL
-from rugwijzer.web.app import create_app
 
 LOCAL = "http://127.0.0.1:8000"
 
@@ -61,7 +62,7 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
 
 
 def set_today(monkeypatch: pytest.MonkeyPatch, today: date) -> None:
-    monkeypatch.setattr(diary_web, "clock", lambda: today)
+    monkeypatch.setattr(bootstrap, "clock", lambda: today)
 
 
 def token(html: str) -> str:
@@ -369,7 +370,7 @@ def test_every_page_has_the_disclaimer_labels_and_no_script(client: TestClient, 
 
 
 def test_a_long_diary_pdf_shows_its_progress_then_a_link(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    import rugwijzer.diary.web_export as web_export
+    import rugwijzer.http.web.diary_export as web_export
 
     monkeypatch.setattr(web_export, "STREAM_ABOVE", 0)  # treat any diary as long
     start_diary(client, day(0))
@@ -497,7 +498,7 @@ def test_keep_a_diary_when_one_is_open_says_what_to_do(client: TestClient) -> No
 
 def test_keep_a_diary_before_logging_in_keeps_the_answers_through_the_key(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from rugwijzer.diary import auth
+    from rugwijzer.http.web import auth
 
     monkeypatch.delenv(ENV_URL, raising=False)
     monkeypatch.setenv(ENV_HOME, str(tmp_path))

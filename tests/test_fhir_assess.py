@@ -15,12 +15,12 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.riskassessment import RiskAssessment
 from hypothesis import HealthCheck, given, settings
 
-from rugwijzer.api.examples import ORDINARY, STARTBACK_HIGH, intake
 from rugwijzer.core.intake import Intake
 from rugwijzer.fhir.codes import QUESTIONNAIRE_URL, system
 from rugwijzer.fhir.response import intake_from_response, questionnaire_response
+from rugwijzer.http.api.examples import ORDINARY, STARTBACK_HIGH, intake
+from rugwijzer.http.web.app import create_app
 from rugwijzer.services.assessing import default_assessor
-from rugwijzer.web.app import create_app
 from strategies import intakes
 
 URL = "/fhir/QuestionnaireResponse/$assess"

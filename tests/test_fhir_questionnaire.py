@@ -277,7 +277,7 @@ def test_fhir_never_hides_what_the_flow_asks(flow: Flow) -> None:
 # ---- QuestionnaireResponses made from it ------------------------------------------------------------
 
 def test_a_response_built_for_an_intake_round_trips_and_uses_only_its_link_ids() -> None:
-    from rugwijzer.api.examples import EXAMPLES
+    from rugwijzer.http.api.examples import EXAMPLES
 
     link_ids = set(items_of(intake_questionnaire("en")))
     for example in EXAMPLES.values():

@@ -30,7 +30,7 @@ from rugwijzer.core.intake import OPTIONAL_FIELDS, REQUIRED_FIELDS, STARTBACK_KE
 from rugwijzer.core.validation import IntakeError, parse_intake
 from rugwijzer.knowledge import load_flow, load_knowledge, read_questions
 from rugwijzer.services.assessing import Assessor
-from support import TODAY
+from support import TODAY, examples
 
 PREGNANCY_FIELDS = {"is_pregnant", "pregnancy_warning_signs", "pregnancy_weeks"}
 
@@ -129,7 +129,7 @@ def fired(assessor: Assessor, intake: dict[str, Any]) -> set[str]:
 
 
 RISKS = st.sampled_from([2, 10, 40])
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # ---- properties --------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def flow() -> Flow:
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    from rugwijzer.web.app import create_app
+    from rugwijzer.http.web.app import create_app
 
     return TestClient(create_app())
 

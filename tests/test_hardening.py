@@ -17,11 +17,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from diary_support import log_in
-from rugwijzer.api.examples import ORDINARY, intake
 from rugwijzer.fhir.response import questionnaire_response
+from rugwijzer.http.api.examples import ORDINARY, intake
+from rugwijzer.http.web.app import create_app
 from rugwijzer.services.json_input import MAX_DEPTH, load_object, too_deep
 from rugwijzer.storage import ENV_HOME, ENV_URL
-from rugwijzer.web.app import create_app
 
 LOCAL = "http://127.0.0.1:8000"
 DEEP = 10_000

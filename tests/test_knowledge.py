@@ -201,3 +201,24 @@ def test_the_generated_docs_name_every_flag_and_text(kb: KnowledgeBase) -> None:
         for lang in LANGS:
             assert flag.why[lang].split("{")[0] in text  # up to a region word, filled in per region
     assert "{physio}" not in text and "{emergency_number}" not in text
+
+
+def test_the_checked_knowledge_base_is_cached_and_a_broken_cache_is_rebuilt(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rugwijzer.knowledge as knowledge
+
+    monkeypatch.setenv(knowledge.CACHE_ENV, str(tmp_path))
+    knowledge.load_knowledge.cache_clear()
+    try:
+        first = knowledge.load_knowledge()
+        (cached,) = tmp_path.glob("knowledge-*.pickle")
+        knowledge.load_knowledge.cache_clear()
+        assert knowledge.load_knowledge() == first  # read back from the cache
+        cached.write_bytes(b"not a pickle")
+        knowledge.load_knowledge.cache_clear()
+        assert knowledge.load_knowledge() == first  # rebuilt from the YAML
+        monkeypatch.setenv(knowledge.CACHE_ENV, "off")
+        knowledge.load_knowledge.cache_clear()
+        assert knowledge.load_knowledge() == first
+    finally:
+        knowledge.load_knowledge.cache_clear()

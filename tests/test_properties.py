@@ -13,7 +13,7 @@ from rugwijzer.core.intake import REQUIRED_FIELDS
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.services.assessing import Assessor
 from strategies import BOTHER, RADIATION, SIDES, TRAUMA, TRENDS, intakes
-from support import TODAY
+from support import TODAY, examples
 
 LEVELS = ["self_care", "routine", "soon", "urgent", "emergency"]
 
@@ -28,7 +28,7 @@ EMERGENCY_ANSWERS: list[dict[str, Any]] = [
     {"leg_pain_both_sides": True, "radiation": "toes"},
     {"sudden_severe_constant_pain": True, "faint_or_clammy": True},
     {"sudden_severe_constant_pain": True, "known_aortic_aneurysm": True},
-    {"trauma": "major"},
+    {"trauma": "major", "duration_days": 2},  # within its 2-day window (major_trauma_earlier after it)
     {"cancer_history": True, "leg_weakness": "one_leg"},
     {"fever": True, "numbness_tingling": "one_leg"},
     {"recent_spinal_procedure": True, "leg_weakness": "one_leg"},
@@ -40,7 +40,7 @@ def rank(urgency: str) -> int:
     return LEVELS.index(urgency)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=intakes(), emergency=st.sampled_from(EMERGENCY_ANSWERS))
 def test_any_emergency_answer_gives_emergency(assessor: Assessor, data: dict[str, Any],
                                               emergency: dict[str, Any]) -> None:
@@ -49,7 +49,7 @@ def test_any_emergency_answer_gives_emergency(assessor: Assessor, data: dict[str
     assert answer["plan"] == [] and answer["tips"] == [] and answer["avoid"] == []
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(data=intakes())
 def test_urgency_is_the_highest_fired_level(assessor: Assessor, data: dict[str, Any]) -> None:
     answer = assessor.assess(data, TODAY)
@@ -81,7 +81,7 @@ def _escalations(data: dict[str, Any]) -> list[dict[str, Any]]:
     return steps
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=intakes())
 def test_a_worse_symptom_never_lowers_urgency(assessor: Assessor, data: dict[str, Any]) -> None:
     before = rank(assessor.assess(data, TODAY)["urgency"])
@@ -90,7 +90,7 @@ def test_a_worse_symptom_never_lowers_urgency(assessor: Assessor, data: dict[str
         assert after >= before, step
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=intakes(), drop=st.sets(st.sampled_from(REQUIRED_FIELDS), min_size=1))
 def test_partial_answers_are_sound(assessor: Assessor, data: dict[str, Any], drop: set[str]) -> None:
     """What a partial intake reports must hold for the complete one (it is one possible completion)."""
@@ -132,7 +132,7 @@ def test_startback_matches_the_published_scoring_for_every_answer(assessor: Asse
         assert (score.total, score.psychosocial, score.risk) == _published_startback(answers), answers
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=intakes())
 def test_output_orders(assessor: Assessor, data: dict[str, Any]) -> None:
     answer = assessor.assess(data, TODAY)
@@ -149,3 +149,27 @@ def test_output_orders(assessor: Assessor, data: dict[str, Any]) -> None:
     if answer["tips"]:
         assert sorted(t["id"] for t in answer["tips"]) == sorted(t.id for t in assessor.kb.tips.items)
     assert answer == assessor.assess(data, TODAY)  # deterministic
+
+
+def test_the_strategies_draw_every_field_of_the_intake_model() -> None:
+    """The intake strategy is derived from the model: a new field is drawn without touching the tests,
+    and an annotation the strategies cannot read fails here instead of being skipped."""
+    from rugwijzer.core.intake import Intake
+
+    seen: set[str] = set()
+
+    @settings(max_examples=examples(200), deadline=None)
+    @given(intakes())
+    def draw(data: dict[str, Any]) -> None:
+        Intake.model_validate(data)
+        seen.update(data)
+
+    draw()
+    assert seen == set(Intake.model_fields)
+
+
+def test_an_unknown_annotation_fails_loudly() -> None:
+    from strategies import for_annotation
+
+    with pytest.raises(TypeError, match="nobody reads"):
+        for_annotation(float)

@@ -97,7 +97,7 @@ def test_every_rugwijzer_command_in_the_readme_runs_as_written(fresh_clone: Path
 def test_the_curl_example_gets_its_assessment(fresh_clone: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from rugwijzer.web.app import create_app
+    from rugwijzer.http.web.app import create_app
 
     curls = [words for block in blocks("sh") for words in commands(block) if words[:1] == ["curl"]]
     assert curls

@@ -24,10 +24,10 @@ from typer.testing import CliRunner
 
 from rugwijzer.cli.app import app as cli
 from rugwijzer.core.knowledge import KnowledgeBase, Text
+from rugwijzer.http.web.app import create_app
 from rugwijzer.knowledge import load_flow, load_knowledge
 from rugwijzer.report import render_pdf
 from rugwijzer.services.assessing import default_assessor
-from rugwijzer.web.app import create_app
 from strategies import intakes
 from support import TODAY
 

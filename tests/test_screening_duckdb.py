@@ -17,7 +17,8 @@ from rugwijzer.core.intake import STARTBACK_KEYS
 from rugwijzer.fhir.response import intake_from_response, questionnaire_response
 from rugwijzer.screening.compare import expected_keys
 from rugwijzer.screening.inputs import quote_path
-from rugwijzer.screening.run import Job, screen
+from rugwijzer.screening.job import Job
+from rugwijzer.screening.run import screen
 from rugwijzer.screening.schema import FIELDS
 from rugwijzer.services.assessing import Assessor
 from screening_support import (

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rugwijzer.screening.inputs import quote_path
-from rugwijzer.screening.run import Job, screen
+from rugwijzer.screening.job import Job
+from rugwijzer.screening.run import screen
 from rugwijzer.services.assessing import Assessor
 from screening_support import any_intakes, mismatches, python_side, read_results, write_jsonl
 from test_screening_duckdb import _csv, _typed_parquet, spec_lines

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from rugwijzer.core.validation import IntakeError, load_json_object, parse_intake
 from rugwijzer.services.assessing import Assessor
-from support import NEUTRAL, TODAY, intake
+from support import NEUTRAL, TODAY, examples, intake
 
 
 def problems_of(data: Any) -> dict[str, str]:
@@ -216,7 +216,7 @@ def _repeats(value: Any) -> bool:
     return isinstance(value, list) and any(_repeats(v) for v in value)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(pairs=st.lists(st.tuples(_KEYS, _VALUES), max_size=6), as_bytes=st.booleans())
 def test_every_repeated_key_is_found_at_any_depth(pairs: list[tuple[str, Any]], as_bytes: bool) -> None:
     value = ("object", pairs)

@@ -8,11 +8,6 @@ The public API::
     answer = default_assessor().assess({...intake...}, lang="en")  # JSON-ready dict
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("rugwijzer")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0"
+from rugwijzer._version import __version__
 
 __all__ = ["__version__"]

@@ -62,7 +62,7 @@ MEASURED = Measurements()
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     """The real app under uvicorn; always shut down, even when a test fails."""
-    from rugwijzer.web.app import create_app
+    from rugwijzer.http.web.app import create_app
 
     with serving(create_app()) as url:
         yield url

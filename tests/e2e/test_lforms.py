@@ -18,8 +18,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from live import BROWSER_TESTS, chromium, serving
-from rugwijzer.api.examples import ORDINARY
-from rugwijzer.web.app import create_app
+from rugwijzer.http.api.examples import ORDINARY
+from rugwijzer.http.web.app import create_app
 
 LFORMS_VERSION = "40.1.3"
 ASSETS = Path(__file__).parent / "assets" / f"lforms-{LFORMS_VERSION}"

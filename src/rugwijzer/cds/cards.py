@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from rugwijzer.core.answer import Answer, Flag
+
 INDICATORS = {"emergency": "critical", "urgent": "critical", "soon": "warning", "routine": "info",
               "self_care": "info"}
 SUMMARY_MAX = 140
@@ -20,11 +22,11 @@ def _summary(text: str) -> str:
     return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1].rstrip() + "…"
 
 
-def _flag_line(flag: dict[str, Any], labels: dict[str, str]) -> str:
+def _flag_line(flag: Flag, labels: dict[str, str]) -> str:
     return f"- **{flag['title']}** ({labels['level.' + flag['level']]}): {flag['why']} _({flag['source']})_"
 
 
-def _reasons(answer: dict[str, Any], labels: dict[str, str]) -> list[str]:
+def _reasons(answer: Answer, labels: dict[str, str]) -> list[str]:
     lines = [f"{labels['reasons']}:", ""]
     lines += [_flag_line(f, labels) for f in answer["flags"] if not f["also_tell"]]
     also = [f for f in answer["flags"] if f["also_tell"]]
@@ -37,7 +39,7 @@ def _reasons(answer: dict[str, Any], labels: dict[str, str]) -> list[str]:
     return [*lines, ""]
 
 
-def _startback(answer: dict[str, Any]) -> list[str]:
+def _startback(answer: Answer) -> list[str]:
     startback = answer["startback"]
     if not startback:
         return []
@@ -47,7 +49,7 @@ def _startback(answer: dict[str, Any]) -> list[str]:
             f"{startback['psychosocial']}/5).{care}", "", f"_{startback['notice']}_", ""]
 
 
-def _detail(answer: dict[str, Any], labels: dict[str, str]) -> str:
+def _detail(answer: Answer, labels: dict[str, str]) -> str:
     action = answer["action"]
     parts = [f"**{action['name']}**: {action['action']} ({action['where']})", ""]
     if not answer["complete"]:
@@ -59,7 +61,7 @@ def _detail(answer: dict[str, Any], labels: dict[str, str]) -> str:
     return "\n".join(parts)
 
 
-def assessment_card(answer: dict[str, Any], links: list[dict[str, str]], labels: dict[str, str]) -> dict[str, Any]:
+def assessment_card(answer: Answer, links: list[dict[str, str]], labels: dict[str, str]) -> dict[str, Any]:
     """The card for an assessment answer (with texts) from the core."""
     return {
         "uuid": str(uuid.uuid4()),

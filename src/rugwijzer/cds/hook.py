@@ -6,6 +6,7 @@ from typing import Any, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rugwijzer.core.errors import InvalidInput
 from rugwijzer.fhir.codes import QUESTIONNAIRE_URL
 
 SERVICE_ID = "rugwijzer-lbp-triage"
@@ -49,7 +50,7 @@ def discovery() -> dict[str, Any]:
     }]}
 
 
-class PrefetchError(ValueError):
+class PrefetchError(InvalidInput):
     """The prefetched value is not a Bundle or resource this service can read."""
 
     def __init__(self, field: str, message: str, allowed: str) -> None:

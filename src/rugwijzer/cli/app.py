@@ -1,24 +1,36 @@
-"""The ``rugwijzer`` command (contract §3). It only translates: files and flags in, engine answers out."""
+"""The ``rugwijzer`` command (contract §3). It only translates: files and flags in, engine answers out.
+
+Every command imports what it needs when it runs (the engine, the web app, storage, the PDF), so
+that ``rugwijzer --version`` and ``--help`` start in a fraction of a second.
+"""
 
 from __future__ import annotations
 
-import gc
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
-import orjson
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from rugwijzer import __version__
-from rugwijzer.core.knowledge import Lang, Region
-from rugwijzer.core.validation import IntakeError
-from rugwijzer.i18n import gettext_for
-from rugwijzer.knowledge import KnowledgeError
+from rugwijzer.cli import diary, report, screen
+from rugwijzer.cli.common import (
+    LangArg,
+    LangOption,
+    RegionArg,
+    RegionOption,
+    fail_with_problems,
+    gettext_for,
+    lines,
+    misconfigured,
+    open_input,
+    or_exit,
+    parse_date,
+    read_input,
+)
+
+if TYPE_CHECKING:
+    from rugwijzer.core.knowledge import Lang, Region
 
 app = typer.Typer(
     name="rugwijzer",
@@ -27,18 +39,10 @@ app = typer.Typer(
     no_args_is_help=True,
     # Tracebacks with local variables could print health data: never show them.
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: Rich's help formatter (and the Markdown parser it loads) would
+    # double the time ``rugwijzer --help`` takes.
+    rich_markup_mode=None,
 )
-
-
-class LangOption(StrEnum):
-    nl = "nl"
-    fr = "fr"
-    en = "en"
-
-
-class RegionOption(StrEnum):
-    be = "be"
-    nl = "nl"
 
 
 class RulesLangOption(StrEnum):
@@ -54,16 +58,12 @@ class RulesFormat(StrEnum):
     json = "json"
 
 
-LangArg = Annotated[LangOption, typer.Option("--lang", "-l", help="Language of the texts.")]
-RegionArg = Annotated[RegionOption, typer.Option("--region", "-r",
-                                                 help="Phone numbers and services: be (112, 1733) or nl.")]
-
-
 def _version(value: bool) -> None:
     if value:
-        from rugwijzer.knowledge import load_knowledge
+        from rugwijzer import __version__
+        from rugwijzer.knowledge import knowledge_version
 
-        typer.echo(f"rugwijzer {__version__} (knowledge base {load_knowledge().version})")
+        typer.echo(f"rugwijzer {__version__} (knowledge base {or_exit(knowledge_version)})")
         raise typer.Exit()
 
 
@@ -73,26 +73,6 @@ def main_callback(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
 ) -> None:
     """Rugwijzer: triage and self-care advice for low back pain. It does not replace a doctor."""
-
-
-def _read_input(file: Path | None) -> bytes:
-    if file is None or str(file) == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        _fail(f"cannot read {file}: {exc.strerror}")
-
-
-def _misconfigured(message: str) -> NoReturn:
-    """A setting or the data folder cannot be used: one line, exit status 1."""
-    Console(stderr=True).print(f"[bold red]{escape(message)}[/]", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
-def _fail(message: str) -> NoReturn:
-    Console(stderr=True).print(f"[bold red]{message}[/]", highlight=False)
-    raise typer.Exit(2)
 
 
 @app.command()
@@ -107,87 +87,43 @@ def assess(
         "--date", help="Assessment date YYYY-MM-DD (default: today); milestone dates count from it.")] = None,
 ) -> None:
     """Assess one intake (or one per line with --jsonl) and print the advice."""
-    from rugwijzer.services.assessing import default_assessor
+    import orjson
 
-    today = _parse_date(on)
+    from rugwijzer import bootstrap
+    from rugwijzer.core.validation import IntakeError
+
+    today = parse_date(on)
     lang_code: Lang = lang.value
     region_code: Region = region.value
-    assessor = _assessor(default_assessor)
+    assessor = or_exit(bootstrap.assessor)
     if jsonl:
+        import gc
+
         # Batch work: the long-lived objects built so far (knowledge base, compiled rules) never need
         # the garbage collector's attention again; keeping them out of its scans saves real time.
         gc.freeze()
-        source = sys.stdin.buffer if file is None or str(file) == "-" else _open(file)
+        source = sys.stdin.buffer if file is None or str(file) == "-" else open_input(file)
         out = sys.stdout.buffer
         all_ok = True
-        for line, ok in assessor.assess_lines(_lines(source), today, lang_code, region_code):
+        for line, ok in assessor.assess_lines(lines(source), today, lang_code, region_code):
             out.write(line + b"\n")
             all_ok &= ok
         out.flush()
         raise typer.Exit(0 if all_ok else 2)
     try:
-        answer = assessor.assess_text(_read_input(file), today, lang_code, region_code)
+        answer = assessor.assess_text(read_input(file), today, lang_code, region_code)
     except IntakeError as exc:
         if as_json:
             sys.stdout.buffer.write(orjson.dumps({"error": exc.as_dict()}, option=orjson.OPT_INDENT_2) + b"\n")
-        _fail_with_problems(exc, lang_code)
+        fail_with_problems(exc, lang_code)
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(answer, option=orjson.OPT_INDENT_2) + b"\n")
         return
+    from rich.console import Console
+
     from rugwijzer.cli.render import render_assessment
 
     render_assessment(Console(), answer, gettext_for(lang_code))
-
-
-def _assessor(factory: Any) -> Any:
-    try:
-        return factory()
-    except KnowledgeError as exc:  # a broken knowledge file must stop everything, loudly
-        Console(stderr=True).print(f"[bold red]Knowledge base error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-
-
-def _lines(source: Any) -> Any:
-    for raw in source:
-        yield raw.rstrip(b"\r\n")
-
-
-def _open(file: Path) -> Any:
-    try:
-        return file.open("rb")
-    except OSError as exc:
-        _fail(f"cannot read {file}: {exc.strerror}")
-
-
-def _parse_date(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        _fail(f"--date: {value!r} is not a date (allowed: YYYY-MM-DD)")
-
-
-def _fail_with_problems(exc: IntakeError, lang: Lang) -> NoReturn:
-    _ = gettext_for(lang)
-    console = Console(stderr=True, highlight=False)
-    emergency = exc.emergency
-    if emergency:  # shown first (contract §1): the error must not hide what to do now
-        action = emergency["action"]
-        console.print(f"[bold white on red] {action['name']} [/] [bold]{action['action']}[/]")
-        console.print(f"[bold]→ {action['where']}[/]")
-        for flag in emergency["flags"]:
-            console.print(f"  • {flag['title']}")
-        console.print(_("The valid answers already show an emergency, whatever the others are."))
-    heading = _("The intake is not valid. Please correct:")
-    allowed = _("allowed")
-    console.print(f"[bold red]{heading}[/]")
-    for problem in exc.problems:
-        console.print(f"  • [bold]{problem.field}[/]: {problem.message}")
-        console.print(f"    {allowed}: {problem.allowed}")
-    if emergency:  # and last, so that it does not scroll away under the problems
-        console.print(f"[bold white on red] → {emergency['action']['where']} [/]")
-    raise typer.Exit(2)
 
 
 @app.command()
@@ -200,7 +136,7 @@ def rules(
     from rugwijzer.cli.rules_view import print_rules
     from rugwijzer.knowledge import load_knowledge
 
-    kb = _assessor(load_knowledge)
+    kb = or_exit(load_knowledge)
     print_rules(kb, lang.value, fmt.value)
 
 
@@ -213,15 +149,15 @@ def serve(
     """Start the web app (self-check, diary, API) on this machine."""
     import uvicorn
 
-    from rugwijzer.diary import auth
+    from rugwijzer.http.web import auth
+    from rugwijzer.http.web.app import create_app
     from rugwijzer.storage import StorageError, database_url
-    from rugwijzer.web.app import create_app
 
     try:
         database_url()  # a wrong setting stops here, in one line, not at the first diary page
         auth.owner_key()  # the diary's key file, made now so that its owner can find it
     except StorageError as exc:
-        _misconfigured(str(exc))
+        misconfigured(str(exc))
     _ = gettext_for(lang.value)
     typer.echo(f"Rugwijzer: http://{host}:{port}/  (Ctrl+C to stop)")
     link = f"http://127.0.0.1:{port}/diary/login?code={auth.new_login_code()}&lang={lang.value}"
@@ -230,10 +166,25 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
 
 
-import rugwijzer.cli.check  # noqa: E402  (registers `rugwijzer check`, the interactive self-check)
-import rugwijzer.cli.diary  # noqa: E402  (registers `rugwijzer diary`)
-import rugwijzer.cli.report  # noqa: E402  (registers `rugwijzer report`; it reuses the helpers above)
-import rugwijzer.cli.screen  # noqa: E402, F401  (registers `rugwijzer screen`, population screening)
+@app.command()
+def check(
+    lang: LangArg = LangOption.nl,
+    region: RegionArg = RegionOption.be,
+    on: Annotated[Optional[str], typer.Option(  # noqa: UP045 (Typer needs Optional here)
+        "--date", help="Assessment date YYYY-MM-DD (default: today).")] = None,
+    save: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--save", help="Also write the answers to FILE as an intake JSON (for `report` and "
+                       "`diary start --intake`).")] = None,
+) -> None:
+    """Answer the self-check questions one by one, then see what to do (the same advice as assess)."""
+    from rugwijzer.cli.interview import check_in_terminal
+
+    check_in_terminal(lang.value, region.value, parse_date(on), save)
+
+
+app.add_typer(diary.diary_app, name="diary")
+app.command()(report.report)
+app.command()(screen.screen)
 
 
 def main() -> None:

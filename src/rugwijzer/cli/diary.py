@@ -21,35 +21,32 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
-import orjson
 import typer
-from rich.console import Console
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
 
-from rugwijzer.cli.app import (
+from rugwijzer.cli.common import (
     LangArg,
     LangOption,
     RegionArg,
     RegionOption,
-    _fail,
-    _fail_with_problems,
-    _misconfigured,
-    app,
+    fail,
+    fail_with_problems,
+    gettext_for,
+    misconfigured,
+    write_atomically,
 )
-from rugwijzer.core.knowledge import Lang
-from rugwijzer.core.validation import IntakeError, Problem
-from rugwijzer.i18n import gettext_for
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from rugwijzer.core.answer import Answer
     from rugwijzer.core.flow import Flow, Question
+    from rugwijzer.core.knowledge import Lang
+    from rugwijzer.core.validation import Problem
     from rugwijzer.diary.followup import Changes
     from rugwijzer.diary.service import DiaryService, History, Outcome
 
-diary_app = typer.Typer(name="diary", no_args_is_help=True, pretty_exceptions_enable=False,
+diary_app = typer.Typer(name="diary", no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                         help="A pain diary for one episode, re-assessed at every entry (kept on this machine).")
-app.add_typer(diary_app, name="diary")
 
 DOMAIN = "diary"
 COLOURS = {"emergency": "bold white on red", "urgent": "bold red", "soon": "bold dark_orange",
@@ -75,12 +72,12 @@ InteractiveArg = Annotated[Optional[bool], typer.Option(  # noqa: UP045
 def _date(value: str | None, field: str, default: date | None = None) -> date:
     if value is None:
         if default is None:
-            _fail(f"{field}: missing (allowed: a date YYYY-MM-DD)")
+            fail(f"{field}: missing (allowed: a date YYYY-MM-DD)")
         return default
     try:
         return date.fromisoformat(value)
     except ValueError:
-        _fail(f"{field}: {value!r} is not a date (allowed: YYYY-MM-DD)")
+        fail(f"{field}: {value!r} is not a date (allowed: YYYY-MM-DD)")
 
 
 def _interactive(flag: bool | None) -> bool:
@@ -88,15 +85,15 @@ def _interactive(flag: bool | None) -> bool:
 
 
 def _service() -> DiaryService:
-    from rugwijzer.diary.service import DiaryService
-    from rugwijzer.storage import Database
+    from rugwijzer.bootstrap import new_diary_service
 
-    return DiaryService(Database())
+    return new_diary_service()
 
 
 @contextmanager
 def _errors(lang: Lang) -> Iterator[None]:
     """Diary, intake and storage errors as messages and exit codes (2: bad input; 1: storage)."""
+    from rugwijzer.core.validation import IntakeError
     from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
     from rugwijzer.storage import StorageError
 
@@ -104,7 +101,7 @@ def _errors(lang: Lang) -> Iterator[None]:
     try:
         yield
     except IntakeError as exc:
-        _fail_with_problems(exc, lang)
+        fail_with_problems(exc, lang)
     except AlarmCheckDue as exc:
         _fail_alarm_due(exc, lang)
     except DiaryInputError as exc:
@@ -114,12 +111,14 @@ def _errors(lang: Lang) -> Iterator[None]:
                                  "YYYY-MM-DD"),
                  "episode_open": _("An episode is still open. If you have recovered, end it first with: "
                                    "rugwijzer diary end --date YYYY-MM-DD")}
-        _fail(hints[exc.code])
+        fail(hints[exc.code])
     except StorageError as exc:
-        _misconfigured(str(exc))
+        misconfigured(str(exc))
 
 
 def _fail_problems(problems: list[Problem], lang: Lang) -> NoReturn:
+    from rich.console import Console
+
     _ = gettext_for(lang, DOMAIN)
     console = Console(stderr=True, highlight=False)
     heading, allowed = _("Nothing was saved. Please correct:"), _("allowed")
@@ -131,6 +130,8 @@ def _fail_problems(problems: list[Problem], lang: Lang) -> NoReturn:
 
 
 def _fail_alarm_due(exc: Any, lang: Lang) -> NoReturn:
+    from rich.console import Console
+
     _ = gettext_for(lang, DOMAIN)
     why = {"weekly": _("the last check was a week ago or more"),
            "pain_rises": _("the pain is higher than at the previous entry")}[exc.reason]
@@ -157,6 +158,8 @@ def _flow() -> Flow:
 
 def _ask(question: Question, lang: Lang, console: Console) -> Any:
     """Ask one question of the flow in the terminal until the answer is valid."""
+    from rich.text import Text
+
     from rugwijzer.core.flow import FieldError, token
 
     flow = _flow()
@@ -198,10 +201,10 @@ def _yes_no_token(text: str) -> str | None:
 def _interview(onset: date, today: date, lang: Lang, console: Console) -> dict[str, Any]:
     """The self-check in the terminal, screen by screen; stops at the first emergency (contract §4).
     Returns the intake, or the emergency answer under the key ``emergency``."""
+    from rugwijzer import bootstrap
     from rugwijzer.core.flow import emergency_stop
-    from rugwijzer.services.assessing import default_assessor
 
-    flow, assessor = _flow(), default_assessor()
+    flow, assessor = _flow(), bootstrap.assessor()
     answers: dict[str, Any] = {"duration_days": (today - onset).days}  # known from the onset
     while (screen := flow.next_screen(answers)) is not None:
         console.rule(screen.title[lang])
@@ -230,6 +233,9 @@ def start(
     today_text: TodayArg = None,
 ) -> None:
     """Start a diary for a new episode: the onset date and the self-check answers."""
+    from rich.console import Console
+    from rich.text import Text
+
     from rugwijzer.cli.render import render_assessment
     from rugwijzer.diary.service import Emergency
     from rugwijzer.services.json_input import load_object
@@ -245,7 +251,7 @@ def start(
         elif _interactive(interactive):
             answers = _interview(onset_day, answered_on, code, console)
         else:
-            _fail(_("--intake: missing. Give the self-check answers as a JSON file, or run the command in a "
+            fail(_("--intake: missing. Give the self-check answers as a JSON file, or run the command in a "
                     "terminal to answer the questions."))
         if "emergency" in answers:
             outcome: Any = Emergency(answers["emergency"])
@@ -280,7 +286,7 @@ def _read(path: Path) -> bytes:
     try:
         return sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except OSError as exc:
-        _fail(f"--intake: cannot read {path}: {exc.strerror}")
+        fail(f"--intake: cannot read {path}: {exc.strerror}")
 
 
 # ---- add -------------------------------------------------------------------------------------
@@ -304,6 +310,8 @@ def add(
     today_text: TodayArg = None,
 ) -> None:
     """Add a diary entry; the alarm questions come back weekly and whenever the pain rises."""
+    from rich.console import Console
+
     from rugwijzer.diary.model import NewEntry
 
     code: Lang = lang.value
@@ -327,7 +335,7 @@ def add(
 def _ask_pain(lang: Lang, ask: bool) -> int:
     _ = gettext_for(lang, DOMAIN)
     if not ask:
-        _fail(_("--pain: missing (allowed: a whole number from 0 to 10)"))
+        fail(_("--pain: missing (allowed: a whole number from 0 to 10)"))
     return int(typer.prompt(_("Pain now, from 0 (none) to 10 (worst imaginable)"), type=int))
 
 
@@ -342,8 +350,9 @@ def _ask_seen_doctor(service: DiaryService, lang: Lang, ask: bool) -> bool:
 
 def _parse_alarms(pairs: list[str], allowed: list[str]) -> dict[str, Any]:
     """``FIELD=VALUE`` pairs into typed answers; exit 2 naming the field and allowed values."""
+    from rugwijzer.core.validation import Problem
     from rugwijzer.diary.errors import allowed_answers
-    from rugwijzer.diary.rules import field_kind, field_values
+    from rugwijzer.knowledge.diary_rules import field_kind, field_values
 
     answers: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -415,12 +424,15 @@ def show(
     region: RegionArg = RegionOption.be,
 ) -> None:
     """Show an episode (the latest by default): the advice, what changed, the milestones, every entry."""
+    import orjson
+    from rich.console import Console
+
     code: Lang = lang.value
     with _errors(code):
         service = _service()
         known = [e.id for e in service.episodes()]
         if episode is not None and episode not in known:
-            _fail(f"--episode: there is no episode {episode} (allowed: {', '.join(map(str, known)) or 'none yet'})")
+            fail(f"--episode: there is no episode {episode} (allowed: {', '.join(map(str, known)) or 'none yet'})")
         history = service.history(code, region.value, episode)
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(_history_json(history), option=orjson.OPT_INDENT_2) + b"\n")
@@ -438,6 +450,10 @@ def _history_json(history: History) -> dict[str, Any]:
 
 
 def _print_history(console: Console, history: History, lang: Lang) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
     from rugwijzer.diary import views
 
     _ = gettext_for(lang, DOMAIN)
@@ -467,6 +483,9 @@ def _print_history(console: Console, history: History, lang: Lang) -> None:
 # ---- printing an outcome ---------------------------------------------------------------------
 
 def _print_outcome(console: Console, outcome: Outcome, lang: Lang) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
     from rugwijzer.diary import views
 
     _ = gettext_for(lang, DOMAIN)
@@ -484,9 +503,12 @@ def _print_outcome(console: Console, outcome: Outcome, lang: Lang) -> None:
     _print_act_now(console, outcome.answer)
 
 
-def _print_advice(console: Console, answer: dict[str, Any], lang: Lang) -> None:
+def _print_advice(console: Console, answer: Answer, lang: Lang) -> None:
     """What to do and where, why (the flags that set the advice), and in an emergency or urgent
     result the lower flags under "also tell the doctor" (clinical rules §10)."""
+    from rich.panel import Panel
+    from rich.text import Text
+
     _ = gettext_for(lang, DOMAIN)
     action = answer["action"]
     body = Text.assemble((action["name"], COLOURS[answer["urgency"]]), "\n", action["action"], "\n",
@@ -502,28 +524,32 @@ def _print_advice(console: Console, answer: dict[str, Any], lang: Lang) -> None:
     console.print(Panel(body, title=_("What to do now")))
 
 
-def _print_safety_net(console: Console, answer: dict[str, Any]) -> None:
+def _print_safety_net(console: Console, answer: Answer) -> None:
     """The tiers of the safety net above the advice's own level (none for an emergency)."""
+    from rich.text import Text
+
     for tier in answer.get("safety_net", []):
         console.print(Text(tier["heading"], style=COLOURS[tier["level"]]))
         for sign in tier["signs"]:
             console.print(f"  • {sign}", highlight=False)
 
 
-def _print_act_now(console: Console, answer: dict[str, Any]) -> None:
+def _print_act_now(console: Console, answer: Answer) -> None:
     """An emergency ends with where to go and the number to call: it must not scroll away."""
+    from rich.text import Text
+
     if answer["urgency"] == "emergency":
         console.print(Text(answer["action"]["where"], style=COLOURS["emergency"]))
 
 
 def _print_changes(console: Console, diff: Changes, lang: Lang) -> None:
-    from rugwijzer.services.assessing import default_assessor
+    from rugwijzer import bootstrap
 
     _ = gettext_for(lang, DOMAIN)
     if not diff.anything:
         console.print(_("Nothing changed in the advice since the previous entry."))
         return
-    names = {str(k): v for k, v in default_assessor().explainer(lang).urgencies.items()}  # words, never ids
+    names = {str(k): v for k, v in bootstrap.assessor().explainer(lang).urgencies.items()}  # words, never ids
     console.rule(_("What changed"))
     if diff.urgency != diff.urgency_before:
         console.print(_("Advice: %(before)s → %(now)s") % {"before": names[diff.urgency_before],
@@ -538,7 +564,7 @@ def _print_changes(console: Console, diff: Changes, lang: Lang) -> None:
         console.print(f"✓ {milestone['text']}", highlight=False)
 
 
-def _print_milestones(console: Console, answer: dict[str, Any], lang: Lang) -> None:
+def _print_milestones(console: Console, answer: Answer, lang: Lang) -> None:
     _ = gettext_for(lang, DOMAIN)
     ahead = [m for m in answer.get("milestones", []) if not m["reached"]]
     if ahead:
@@ -574,7 +600,6 @@ def export_command(
     today_text: TodayArg = None,
 ) -> None:
     """Export everything in the diary (every episode and entry) as CSV, JSON or PDF."""
-    from rugwijzer.cli.report import _write_atomically
     from rugwijzer.diary.export import export
 
     code: Lang = lang.value
@@ -582,13 +607,14 @@ def export_command(
     today = _date(today_text, "--today", date.today())
     with _errors(code), _progress(code) as (progress, phase):
         data = export(_service(), fmt.value, today, code, region.value, progress=progress, phase=phase)
-    _write_atomically(output, data)  # private (0600) temp file, renamed: all or nothing
+    write_atomically(output, data)  # private (0600) temp file, renamed: all or nothing
     typer.echo(_("Exported: %(path)s") % {"path": output}, err=True)
 
 
 @contextmanager
 def _progress(lang: Lang) -> Iterator[tuple[Callable[[int, int], None], Callable[[str], None]]]:
     """A Rich progress bar on standard error: steps re-assessed, then writing / laying out pages."""
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     _ = gettext_for(lang, DOMAIN)
@@ -622,7 +648,7 @@ def delete(
     _ = gettext_for(code, DOMAIN)
     if not yes:
         if not _interactive(interactive):
-            _fail(_("--yes: missing. Deleting cannot be undone; add --yes to confirm."))
+            fail(_("--yes: missing. Deleting cannot be undone; add --yes to confirm."))
         if not typer.confirm(_("Delete every episode and entry of the diary? This cannot be undone."),
                              default=False):
             raise typer.Exit(1)

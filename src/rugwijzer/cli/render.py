@@ -16,6 +16,7 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
+from rugwijzer.core.answer import Answer, Flag, Medication
 from rugwijzer.i18n import N_
 
 COLOURS = {"emergency": "bold white on red", "urgent": "bold red", "soon": "bold dark_orange",
@@ -30,7 +31,7 @@ TIER_STYLES = {"emergency": "bold red", "urgent": "bold dark_orange", "soon": "b
 Gettext = Callable[[str], str]
 
 
-def render_assessment(console: Console, a: dict[str, Any], _: Gettext) -> None:
+def render_assessment(console: Console, a: Answer, _: Gettext) -> None:
     """Print the answer in the order a person needs it."""
     urgency = a["urgency"]
     _action(console, a, _)
@@ -45,7 +46,7 @@ def render_assessment(console: Console, a: dict[str, Any], _: Gettext) -> None:
         console.print(Text(f" → {a['action']['where']} ", style=COLOURS["emergency"]))
 
 
-def _action(console: Console, a: dict[str, Any], _: Gettext) -> None:
+def _action(console: Console, a: Answer, _: Gettext) -> None:
     urgency, action = a["urgency"], a["action"]
     head = Group(
         Text(action["name"], style=COLOURS[urgency]),
@@ -58,7 +59,7 @@ def _action(console: Console, a: dict[str, Any], _: Gettext) -> None:
         console.print(Text(incomplete, style="bold red"))
 
 
-def _flags(console: Console, a: dict[str, Any], _: Gettext) -> None:
+def _flags(console: Console, a: Answer, _: Gettext) -> None:
     """Why (the flags that decide the result), then what else to tell the doctor, with no action."""
     reasons = [f for f in a["flags"] if not f["also_tell"]]
     also = [f for f in a["flags"] if f["also_tell"]]
@@ -72,7 +73,7 @@ def _flags(console: Console, a: dict[str, Any], _: Gettext) -> None:
             _flag(console, flag, _, level=False)
 
 
-def _flag(console: Console, flag: dict[str, Any], _: Gettext, level: bool) -> None:
+def _flag(console: Console, flag: Flag, _: Gettext, level: bool) -> None:
     parts: list[Any] = [("• ", "bold"), (flag["title"], "bold")]
     if level:
         parts.append((f" ({_(LEVEL_WORDS[flag['level']])})", "dim"))
@@ -86,7 +87,7 @@ def _indented(console: Console, text: str, indent: int, style: str = "") -> None
     console.print(Padding(Text(text, style=style), (0, 0, 0, indent)))
 
 
-def _summary(console: Console, a: dict[str, Any], _: Gettext) -> None:
+def _summary(console: Console, a: Answer, _: Gettext) -> None:
     lines = []
     if a["episode_text"]:
         lines.append(_("Episode: {name}").format(name=a["episode_text"]["name"]))
@@ -107,7 +108,7 @@ def _summary(console: Console, a: dict[str, Any], _: Gettext) -> None:
             console.print(line, highlight=False)
 
 
-def _self_care(console: Console, a: dict[str, Any], _: Gettext) -> None:
+def _self_care(console: Console, a: Answer, _: Gettext) -> None:
     """Plan, painkillers, what to avoid, tips and what to expect: each only when the answer has it."""
     if a["plan"]:
         console.rule(_("Your plan"))
@@ -131,7 +132,7 @@ def _self_care(console: Console, a: dict[str, Any], _: Gettext) -> None:
     _expectations(console, a, _)
 
 
-def _medication(console: Console, med: dict[str, Any], _: Gettext) -> None:
+def _medication(console: Console, med: Medication, _: Gettext) -> None:
     """Paracetamol, then the anti-inflammatory painkillers, each with its reasons indented under
     it, then the notes."""
     console.rule(_("Painkillers"))
@@ -144,7 +145,7 @@ def _medication(console: Console, med: dict[str, Any], _: Gettext) -> None:
         _indented(console, f"• {note}", 0)
 
 
-def _expectations(console: Console, a: dict[str, Any], _: Gettext) -> None:
+def _expectations(console: Console, a: Answer, _: Gettext) -> None:
     if not (a["prognosis"] or a["milestones"]):
         return
     console.rule(_("What to expect"))
@@ -157,7 +158,7 @@ def _expectations(console: Console, a: dict[str, Any], _: Gettext) -> None:
             console.print(f"  {mark} {m['date']}: {m['text']}", highlight=False)
 
 
-def _safety_net(console: Console, a: dict[str, Any], _: Gettext) -> None:
+def _safety_net(console: Console, a: Answer, _: Gettext) -> None:
     """The tiers above the result's own level, most urgent first, each under its own heading."""
     if not a["safety_net"]:
         return

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from rugwijzer.cli.app import _assessor, app
+from rugwijzer.cli.common import or_exit
 from rugwijzer.core.knowledge import LANGS, Lang
 from rugwijzer.i18n import gettext_for
 
@@ -32,7 +32,7 @@ def _bad_option(_: Any, option: str, value: object, allowed: str) -> NoReturn:
 
 def _check_options(_: Any, input_path: Path, output: Path, engine: str, lang: str, min_cell: int,
                    report: Path | None) -> None:
-    from rugwijzer.screening.run import ENGINES
+    from rugwijzer.screening.job import ENGINES
 
     if engine not in ENGINES:
         _bad_option(_, "--engine", engine, ", ".join(ENGINES))
@@ -61,7 +61,6 @@ def _progress_bar(_: Any) -> tuple[Progress, Any]:
     return bar, update
 
 
-@app.command()
 def screen(
     input_path: Annotated[Path, typer.Argument(metavar="INPUT",
                                                help="Intakes: .parquet, .csv, .jsonl, or FHIR NDJSON (.ndjson).")],
@@ -100,7 +99,7 @@ def screen(
 def _run(_: Any, input_path: Path, output: Path, engine: str, id_column: str | None,
          group_by: str | None) -> tuple[Any, Any, Path]:
     from rugwijzer.screening.inputs import InputError, detect_format
-    from rugwijzer.screening.run import Job, default_rules
+    from rugwijzer.screening.job import Job, default_rules
     from rugwijzer.screening.run import screen as run_screen
     from rugwijzer.screening.staging import UnknownColumns
 
@@ -110,7 +109,7 @@ def _run(_: Any, input_path: Path, output: Path, engine: str, id_column: str | N
         _bad_option(_, "INPUT", str(input_path), ".parquet, .csv, .jsonl, .ndjson")
     if engine == "spark":
         _check_spark(_)
-    rules = _assessor(default_rules)
+    rules = or_exit(default_rules)
     job = Job(input_path, fmt, output, engine, id_column, group_by)  # type: ignore[arg-type]
     bar, update = _progress_bar(_)
     try:

@@ -15,8 +15,10 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
+
+from rugwijzer.core.errors import KnowledgeBaseError
 
 
 class _Unknown:
@@ -41,7 +43,7 @@ Truth = bool | _Unknown
 Facts = Mapping[str, Any]
 
 
-class ConditionError(ValueError):
+class ConditionError(KnowledgeBaseError):
     """A condition text that is not valid in the condition language."""
 
 
@@ -89,11 +91,17 @@ class Condition:
     text: str
     names: frozenset[str]
     _tree: ast.expr
-    _function: Callable[[Facts], Any]
     _body: ast.expr  # the compiled form's expression, reused by ``compile_group``
+    # Compiled to Python on first call: the engine mostly runs whole groups (``compile_group``), and
+    # compiling each of ~190 conditions up front would be most of the time a command takes to start.
+    _function: Callable[[Facts], Any] | None = field(default=None, compare=False, repr=False)
 
     def __call__(self, facts: Facts) -> bool:
-        return bool(self._function(facts))
+        function = self._function
+        if function is None:
+            function = _compile_lambda(self._body, f"<condition {self.text!r}>")
+            object.__setattr__(self, "_function", function)
+        return bool(function(facts))
 
     @property
     def tree(self) -> ast.expr:
@@ -113,8 +121,7 @@ def compile_condition(text: str, domains: Mapping[str, Domain]) -> Condition:
         raise ConditionError(f"not a valid expression: {text!r} ({exc.msg})") from None
     names = _check(tree, domains, text)
     body = _FactLookup().visit(ast.parse(text.strip(), mode="eval")).body
-    function = _compile_lambda(body, f"<condition {text!r}>")
-    return Condition(text=text, names=frozenset(names), _tree=tree.body, _function=function, _body=body)
+    return Condition(text=text, names=frozenset(names), _tree=tree.body, _body=body)
 
 
 def compile_group(conditions: list[Condition]) -> Callable[[Facts], tuple[Any, ...]]:

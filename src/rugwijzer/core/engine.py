@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple, get_args, get_origin
+from typing import Any, Literal, NamedTuple
 
 from rugwijzer.core.conditions import (
     UNKNOWN,
@@ -23,7 +23,9 @@ from rugwijzer.core.conditions import (
     compile_condition,
     compile_group,
 )
-from rugwijzer.core.intake import RISK_FACTORS, Intake, StartBackAnswers
+from rugwijzer.core.errors import KnowledgeBaseError
+from rugwijzer.core.fields import field_shape
+from rugwijzer.core.intake import Intake, StartBackAnswers
 from rugwijzer.core.knowledge import URGENCIES, KnowledgeBase, Level, Urgency
 from rugwijzer.core.validation import ParsedIntake, missing_error
 
@@ -33,7 +35,7 @@ ParacetamolDose = Literal["standard", "reduced_dose"]
 _RANK: dict[str, int] = {u: i for i, u in enumerate(URGENCIES)}
 
 
-class EngineError(ValueError):
+class EngineError(KnowledgeBaseError):
     """The knowledge base cannot be run (a condition or reference is broken)."""
 
 
@@ -121,17 +123,9 @@ class _Item:
     emphasis: tuple[tuple[str, Condition], ...] = ()
 
 
-def _literal_values(annotation: Any) -> frozenset[str]:
-    """The string values a field's type allows (through Optional, list and Annotated)."""
-    if get_origin(annotation) is Literal:
-        return frozenset(a for a in get_args(annotation) if isinstance(a, str))
-    return frozenset().union(*(_literal_values(a) for a in get_args(annotation)))
-
-
 def _fact_domains() -> dict[str, Domain]:
     """Every intake field a condition may use, with the allowed values of the enum-like ones."""
-    return {name: Domain(_literal_values(info.annotation) or None)
-            for name, info in Intake.model_fields.items()}
+    return {name: Domain(frozenset(field_shape(name).values) or None) for name in Intake.model_fields}
 
 
 _INTAKE_DOMAINS = _fact_domains()
@@ -154,12 +148,6 @@ class Engine:
                   self._compile("flags.yaml", f.id, f.when, domains), f.source, f.destination)
             for f in kb.flags
         )
-        flag_ids = {f.id for f in kb.flags}
-        self._check_unique("flags.yaml", [f.id for f in kb.flags])
-        for cause in kb.causes:
-            unknown = set(cause.flags) - flag_ids
-            if unknown:
-                raise EngineError(f"causes.yaml: {cause.id}: unknown flag(s) {sorted(unknown)}")
         domains["suspected"] = Domain(frozenset(c.id for c in kb.causes))
         domains["urgency"] = Domain(frozenset(URGENCIES))
         self._plan_gate = self._compile("plan.yaml", "skip_when", kb.plan.skip_when, domains)
@@ -199,7 +187,6 @@ class Engine:
             self._fired_as[seen] = tuple(r.fire(seen) for r in ordered)
             self._flag_tests[seen] = compile_group([r.condition for r in ordered])
         self._causes_of = {f.id: frozenset(c.id for c in kb.causes if f.id in c.flags) for f in kb.flags}
-        self._check_references(flag_ids)
         # Each group of rules is also compiled into one function: the fast path for complete intakes.
         self._derived_test = compile_group(list(self._derived.values()))
         self._plan_test = compile_group([i.condition for i in self._plan])
@@ -249,50 +236,6 @@ class Engine:
             return compile_condition(text, domains)
         except ConditionError as exc:
             raise EngineError(f"{filename}: {entry}: {exc}") from None
-
-    @staticmethod
-    def _check_unique(filename: str, ids: list[str]) -> None:
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise EngineError(f"{filename}: repeated id(s) {repeated}")
-
-    def _check_references(self, flag_ids: set[str]) -> None:
-        kb = self.kb
-        known = {r.key for r in kb.meta.references}
-        cited: list[tuple[str, str, str]] = [
-            *(("flags.yaml", f.id, f.source) for f in kb.flags),
-            *(("plan.yaml", p.id, p.source) for p in kb.plan.items),
-            *(("avoid.yaml", a.id, a.source) for a in kb.avoid.items),
-            *(("tips.yaml", t.id, t.source) for t in kb.tips.items),
-            *(("meta.yaml", e.id, e.source) for e in kb.meta.episodes),
-            *(("messages.yaml", m.id, m.source) for m in kb.messages.milestones),
-            ("medication.yaml", "medication", kb.medication.source),
-            *(("medication.yaml", c.id, c.source)
-              for c in (*kb.medication.cautions, *kb.medication.paracetamol_cautions)),
-            ("messages.yaml", "prognosis", kb.messages.prognosis_source),
-            ("startback.yaml", "startback", kb.startback.source),
-            *(("differences.yaml", d.id, d.source) for d in kb.differences),
-            *(("risk_factors.yaml", key, r.source) for key, r in kb.risk_factors.items()),
-        ]
-        for filename, entry, source in cited:
-            keys = kb.source_keys(source)
-            if not keys or set(keys) - known:
-                raise EngineError(f"{filename}: {entry}: source {source!r} cites no known reference "
-                                  f"(known: {sorted(known)})")
-        for name, ids in (("plan.yaml", [p.id for p in kb.plan.items]),
-                          ("avoid.yaml", [a.id for a in kb.avoid.items]),
-                          ("tips.yaml", [t.id for t in kb.tips.items]),
-                          ("causes.yaml", [c.id for c in kb.causes])):
-            self._check_unique(name, ids)
-        expected = {*RISK_FACTORS, "pregnancy"}  # the intake's ids, plus pregnancy (contract §2)
-        if set(kb.risk_factors) != expected:
-            raise EngineError(f"risk_factors.yaml: expected exactly {sorted(expected)}")
-        destinations = {d.id for d in kb.messages.destinations}
-        wanted = {f.destination for f in kb.flags if f.destination} | set(self._default_destination.values())
-        if wanted - destinations:
-            raise EngineError(f"messages.yaml: destinations lack {sorted(wanted - destinations)}")
-        if {u.id for u in kb.messages.urgencies} != set(URGENCIES):
-            raise EngineError(f"messages.yaml: urgencies must be exactly {list(URGENCIES)}")
 
     # -- assessment --
 
@@ -473,9 +416,6 @@ class _StartBackScorer:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         sb = kb.startback
-        keys = {i.key for i in sb.items} | {"bothersomeness"}
-        if keys != set(StartBackAnswers.model_fields):
-            raise EngineError(f"startback.yaml: items must be exactly {sorted(StartBackAnswers.model_fields)}")
         self.items = tuple(i.key for i in sb.items)
         self.psychosocial = tuple(i.key for i in sb.items if i.psychosocial)
         self.bother = {b.value: b.score for b in sb.bothersomeness}

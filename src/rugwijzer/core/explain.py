@@ -7,8 +7,24 @@ net and the disclaimer. All texts come from the knowledge base; nothing is writt
 
 from __future__ import annotations
 
-from typing import Any
-
+from rugwijzer.core.answer import (
+    Answer,
+    Avoid,
+    AvoidText,
+    CauseText,
+    FlagText,
+    Medication,
+    NamedText,
+    PlanStep,
+    RiskAdvice,
+    RiskText,
+    SafetyTier,
+    StartBack,
+    StratumText,
+    Suspected,
+    Tip,
+    TitledText,
+)
 from rugwijzer.core.engine import Assessment
 from rugwijzer.core.knowledge import URGENCIES, KnowledgeBase, Lang, Region, Text
 
@@ -33,27 +49,31 @@ class Explainer:
         m = kb.messages
         lay = {r.key: self.t(r.lay) for r in kb.meta.references}
         separator = " ; " if lang == "fr" else "; "  # French typography: a space before ";"
-        self.flags = {f.id: {"title": self.t(f.title), "why": self.t(f.why),
+        self.flags: dict[str, FlagText] = {f.id: {"title": self.t(f.title), "why": self.t(f.why),
                              "source_text": separator.join(lay[k] for k in kb.source_keys(f.source))}
                       for f in kb.flags}
         self.flag_medication_notes = {f.id: self.t(f.medication_note) for f in kb.flags if f.medication_note}
-        self.causes = {c.id: {"name": self.t(c.name), "explanation": self.t(c.explanation)}
+        self.causes: dict[str, CauseText] = {c.id: {"name": self.t(c.name), "explanation": self.t(c.explanation)}
                        for c in kb.causes}
-        self.plan = {p.id: {"title": self.t(p.title), "text": self.t(p.text)} for p in kb.plan.items}
+        self.plan: dict[str, TitledText] = {p.id: {"title": self.t(p.title), "text": self.t(p.text)}
+                                            for p in kb.plan.items}
         self.emphasis = {(p.id, e.id): self.t(e.text) for p in kb.plan.items for e in p.emphasis}
-        self.avoid = {a.id: {"name": self.t(a.name), "why": self.t(a.why)} for a in kb.avoid.items}
-        self.tips = {t.id: {"title": self.t(t.title), "text": self.t(t.text)} for t in kb.tips.items}
-        self.risk_texts = {key: {"you": self.t(r.you), "advice": self.t(r.advice)}
+        self.avoid: dict[str, AvoidText] = {a.id: {"name": self.t(a.name), "why": self.t(a.why)}
+                                            for a in kb.avoid.items}
+        self.tips: dict[str, TitledText] = {t.id: {"title": self.t(t.title), "text": self.t(t.text)}
+                                            for t in kb.tips.items}
+        self.risk_texts: dict[str, RiskText] = {key: {"you": self.t(r.you), "advice": self.t(r.advice)}
                            for key, r in kb.risk_factors.items()}
         self.cautions = {c.id: self.t(c.text) for c in kb.medication.cautions}
         self.paracetamol_cautions = {c.id: self.t(c.text) for c in kb.medication.paracetamol_cautions}
         self.urgencies = {u.id: self.t(u.name) for u in m.urgencies}
         self.destinations = {d.id: {"action": self.t(d.action), "where": self.t(d.text)} for d in m.destinations}
-        self.episodes: dict[str, dict[str, str]] = {
+        self.episodes: dict[str, NamedText] = {
             e.id: {"name": self.t(e.name), "text": self.t(e.text)} for e in kb.meta.episodes}
-        self.strata = {s.id: {"name": self.t(s.name), "care": self.t(s.care)} for s in kb.startback.strata}
+        self.strata: dict[str, StratumText] = {s.id: {"name": self.t(s.name), "care": self.t(s.care)}
+                                               for s in kb.startback.strata}
         self.milestones = {ms.id: self.t(ms.text) for ms in m.milestones}
-        self.safety_tiers = [{"level": tier.level, "heading": self.t(tier.heading),
+        self.safety_tiers: list[SafetyTier] = [{"level": tier.level, "heading": self.t(tier.heading),
                               "signs": [self.t(x) for x in tier.signs]} for tier in m.safety_net]
         self.prognosis = [self.t(x) for x in m.prognosis]
         self.disclaimer = self.t(m.disclaimer)
@@ -73,7 +93,7 @@ class Explainer:
         """One text in this language, with the region's numbers and words filled in."""
         return text[self.lang].format_map(self._fill)
 
-    def explain(self, a: Assessment) -> dict[str, Any]:
+    def explain(self, a: Assessment) -> Answer:
         """The full answer: contract keys (contract §2) plus texts, ready for JSON."""
         where = self.destinations[a.destination]
         action_text, destination_text = where["action"], where["where"]
@@ -94,18 +114,18 @@ class Explainer:
             "also_tell_heading": self.also_tell_heading,
             "episode": a.episode,
             "episode_text": self.episodes[a.episode] if a.episode else None,
-            "suspected": [{"id": s, **self.causes[s]} for s in a.suspected],
-            "startback": None if a.startback is None else {
-                "total": a.startback.total, "psychosocial": a.startback.psychosocial,
-                "risk": a.startback.risk, **self.strata[a.startback.risk],
-                "notice": self.startback_notice},
+            "suspected": [Suspected(id=s, **self.causes[s]) for s in a.suspected],
+            "startback": None if a.startback is None else StartBack(
+                total=a.startback.total, psychosocial=a.startback.psychosocial,
+                risk=a.startback.risk, **self.strata[a.startback.risk],
+                notice=self.startback_notice),
             "medication": self._medication(a),
             "plan": [self._plan_step(p.id, p.emphasis) for p in a.plan],
-            "avoid": [{"id": i, **self.avoid[i]} for i in a.avoid],
-            "tips": [{"id": i, **self.tips[i]} for i in a.tips],
+            "avoid": [Avoid(id=i, **self.avoid[i]) for i in a.avoid],
+            "tips": [Tip(id=i, **self.tips[i]) for i in a.tips],
             "risk_factors": list(a.risk_factors),
             # The risk factors said back with a step for each, beside the plan (none when a doctor decides).
-            "risk_advice": [{"id": f, **self.risk_texts[f]} for f in a.risk_factors] if a.plan else [],
+            "risk_advice": [RiskAdvice(id=f, **self.risk_texts[f]) for f in a.risk_factors] if a.plan else [],
             "knowledge_version": a.knowledge_version,
             "complete": a.complete,
             "assessed_on": a.assessed_on.isoformat(),
@@ -120,12 +140,12 @@ class Explainer:
             "region": self.region,
         }
 
-    def _safety_net(self, urgency: str) -> list[dict[str, Any]]:
+    def _safety_net(self, urgency: str) -> list[SafetyTier]:
         """The tiers above the result's own level: none for an emergency (§10)."""
         rank = URGENCIES.index
         return [tier for tier in self.safety_tiers if rank(tier["level"]) > rank(urgency)]
 
-    def _medication(self, a: Assessment) -> dict[str, Any] | None:
+    def _medication(self, a: Assessment) -> Medication | None:
         med = a.medication
         if med is None:
             return None  # an emergency: the emergency team decides (§5)
@@ -145,8 +165,9 @@ class Explainer:
                 "paracetamol_advice": paracetamol, "nsaid_advice": nsaid, "notes": notes,
                 "advice": [*paracetamol, *nsaid, *notes]}  # all of it, in reading order
 
-    def _plan_step(self, item_id: str, emphasis: str | None) -> dict[str, Any]:
-        step: dict[str, Any] = {"id": item_id, **self.plan[item_id]}
+    def _plan_step(self, item_id: str, emphasis: str | None) -> PlanStep:
+        text = self.plan[item_id]
+        step: PlanStep = {"id": item_id, "title": text["title"], "text": text["text"]}
         if emphasis:
             step["emphasis"] = emphasis
             step["emphasis_text"] = self.emphasis[(item_id, emphasis)]

@@ -28,7 +28,7 @@ PLACEHOLDERS = frozenset({"emergency_number", "out_of_hours", "out_of_hours_numb
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(_Strict):

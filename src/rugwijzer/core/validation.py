@@ -6,14 +6,19 @@ Every problem names the field and what is allowed, and all problems are reported
 from __future__ import annotations
 
 import json
-import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Union, get_args, get_origin
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from rugwijzer.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from rugwijzer.core.answer import Emergency
+from rugwijzer.core.fields import FieldShape, field_shape
 from rugwijzer.core.intake import REQUIRED_FIELDS, Intake, StartBackAnswers
 
 
@@ -38,13 +43,17 @@ class Problem:
         return f"{self.field}: {self.message} (allowed: {self.allowed})"
 
 
-class IntakeError(ValueError):
+# Dates from outside (an assessment date, a FHIR ``authored``) are refused outside these bounds.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+class IntakeError(InvalidInput):
     """The intake cannot be assessed; ``problems`` says why, field by field."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         # Set by the assessor when the valid answers already show an emergency (see Assessor.assess).
-        self.emergency: dict[str, Any] | None = None
+        self.emergency: Emergency | None = None
         super().__init__("; ".join(str(p) for p in problems))
 
     @property
@@ -83,41 +92,22 @@ class ParsedIntake:
         return not self.unknown
 
 
-def _describe(annotation: Any, metadata: list[Any]) -> str:
-    """Plain description of what a field accepts, from its type annotation."""
-    args = get_args(annotation)
-    if get_origin(annotation) in (Union, types.UnionType) and type(None) in args:
-        inner = next(a for a in args if a is not type(None))
-        return _describe(inner, metadata) + ", or null"
-    if get_origin(annotation) is Literal:
-        return "one of " + ", ".join(args)
-    if get_origin(annotation) is list:
-        return "a list of distinct ids from: " + ", ".join(get_args(args[0]))
-    if annotation is bool:
-        return "true or false"
-    if get_origin(annotation) is not None and args and args[0] is int:  # Annotated[int, Field]
-        metadata = [*metadata, *args[1:]]
-        annotation = int
-    if annotation is int:
-        low = next((m.ge for m in _flatten(metadata) if getattr(m, "ge", None) is not None), None)
-        high = next((m.le for m in _flatten(metadata) if getattr(m, "le", None) is not None), None)
-        return f"a whole number from {low} to {high}"
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return "an object with all of " + ", ".join(annotation.model_fields)
-    return str(annotation)
-
-
-def _flatten(metadata: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for item in metadata:
-        out.extend(getattr(item, "metadata", None) or [item])
-    return out
+def _describe(shape: FieldShape) -> str:
+    """Plain description of what a field accepts, from its shape."""
+    text = {
+        "choice": "one of " + ", ".join(shape.values),
+        "multi": "a list of distinct ids from: " + ", ".join(shape.values),
+        "bool": "true or false",
+        "int": f"a whole number from {shape.low} to {shape.high}",
+        "model": "an object with all of " + ", ".join(shape.model.model_fields if shape.model else ()),
+    }[shape.kind]
+    return text + ", or null" if shape.nullable else text
 
 
 def _allowed_table() -> dict[str, str]:
-    table = {name: _describe(info.annotation, info.metadata) for name, info in Intake.model_fields.items()}
-    for name, info in StartBackAnswers.model_fields.items():
-        table[f"startback.{name}"] = _describe(info.annotation, info.metadata)
+    table = {name: _describe(field_shape(name)) for name in Intake.model_fields}
+    for name in StartBackAnswers.model_fields:
+        table[f"startback.{name}"] = _describe(field_shape(f"startback.{name}"))
     table["startback"] = "null, or an object with all nine keys: " + ", ".join(StartBackAnswers.model_fields)
     return table
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from rugwijzer.core.errors import InvalidInput
 from rugwijzer.core.validation import Problem
 
 StateCode = Literal["no_episode", "episode_open"]
 
 
-class DiaryError(ValueError):
+class DiaryError(InvalidInput):
     """Base of the diary's own errors."""
 
 
@@ -42,7 +43,7 @@ class AlarmCheckDue(DiaryInputError):
 
 def allowed_answers(name: str) -> str:
     """What an alarm question accepts, in the words of the error messages."""
-    from rugwijzer.diary.rules import field_kind, field_values
+    from rugwijzer.knowledge.diary_rules import field_kind, field_values
 
     return "yes or no" if field_kind(name) == "bool" else "one of " + ", ".join(field_values(name))
 

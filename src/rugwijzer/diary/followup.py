@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from rugwijzer.diary.model import Entry, Episode
-from rugwijzer.diary.rules import DiaryRules, TrendRule
+from rugwijzer.knowledge.diary_rules import DiaryRules, TrendRule
 
 Trend = Literal["improving", "stable", "worsening"]
 AlarmReason = Literal["weekly", "pain_rises"]

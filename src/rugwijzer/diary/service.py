@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from rugwijzer.core.answer import Answer
 from rugwijzer.core.engine import Assessment
 from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.core.validation import Problem, parse_intake
@@ -28,10 +29,10 @@ from rugwijzer.diary.followup import (
     timeline,
 )
 from rugwijzer.diary.model import Entry, Episode, NewEntry
-from rugwijzer.diary.rules import DiaryRules, load_rules
+from rugwijzer.diary.ports import DiaryStore, UnitOfWork
 from rugwijzer.diary.validate import check_entry, check_onset, check_started_on
+from rugwijzer.knowledge.diary_rules import DiaryRules, load_rules
 from rugwijzer.services.assessing import Assessor, default_assessor
-from rugwijzer.storage import Database, UnitOfWork
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -42,7 +43,7 @@ class Outcome:
 
     episode: Episode
     step: Step
-    answer: dict[str, Any]
+    answer: Answer
     changes: Changes | None
     alarm_reason: AlarmReason | None = None
 
@@ -55,7 +56,7 @@ class Outcome:
 class Emergency:
     """An emergency found before the self-check was complete: nothing stored, act now."""
 
-    answer: dict[str, Any]
+    answer: Answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +65,10 @@ class History:
 
     episode: Episode
     steps: list[Step]
-    answers: list[dict[str, Any]]
+    answers: list[Answer]
 
     @property
-    def latest(self) -> dict[str, Any]:
+    def latest(self) -> Answer:
         return self.answers[-1]
 
     @property
@@ -76,7 +77,7 @@ class History:
 
 
 class DiaryService:
-    def __init__(self, db: Database, assessor: Assessor | None = None, rules: DiaryRules | None = None) -> None:
+    def __init__(self, db: DiaryStore, assessor: Assessor | None = None, rules: DiaryRules | None = None) -> None:
         self.db = db
         self.assessor = assessor or default_assessor()
         self.rules = rules or load_rules()

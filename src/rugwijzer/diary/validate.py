@@ -9,7 +9,7 @@ from typing import Any
 from rugwijzer.core.validation import Problem
 from rugwijzer.diary.errors import DiaryInputError
 from rugwijzer.diary.model import Episode, NewEntry
-from rugwijzer.diary.rules import field_kind, field_values
+from rugwijzer.knowledge.diary_rules import field_kind, field_values
 
 MAX_TEXT = 2000  # characters per free-text field: a diary line, not a document
 MAX_DAYS = 36500  # the contract's longest duration_days

@@ -1,22 +1,18 @@
-"""Errors of the FHIR routes as an OperationOutcome that names what is wrong."""
+"""An error as an OperationOutcome that names what is wrong (the mapping; no HTTP here: the FHIR
+routes choose the status and the issue code, see ``rugwijzer.http.fhir``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import orjson
 from fhir.resources.R4B.operationoutcome import OperationOutcome
-from starlette.responses import Response
 
-from rugwijzer.api.errors import ErrorInfo
 from rugwijzer.core.intake import STARTBACK_KEYS, Intake
-from rugwijzer.fhir.codes import FHIR_JSON, system
+from rugwijzer.fhir.codes import system
 from rugwijzer.fhir.response import link_id_expression
 
 _LINK_IDS = frozenset([*Intake.model_fields, *(f"startback.{key}" for key in STARTBACK_KEYS)])
-
-_ISSUE_CODES = {400: "structure", 404: "not-found", 405: "not-supported", 413: "too-long",
-                415: "not-supported", 422: "invalid", 500: "exception"}
 
 
 def _issue(problem: dict[str, Any], default_code: str) -> dict[str, Any]:
@@ -44,20 +40,15 @@ def _emergency_issue(emergency: Any) -> dict[str, Any]:
             "diagnostics": f"emergency whatever the invalid answers are; flags: {flags}"}
 
 
-def operation_outcome(info: ErrorInfo) -> dict[str, Any]:
-    """The OperationOutcome for an error, one issue per problem (or one for the whole error)."""
-    code = _ISSUE_CODES.get(info.status, "processing")
-    issues = [_issue(dict(p), code) for p in info.problems]
+def operation_outcome(code: str, message: str, problems: Sequence[Mapping[str, Any]] = (),
+                      emergency: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The OperationOutcome for an error, one issue per problem (or one for the whole error), with
+    the FHIR issue ``code`` (``invalid``, ``structure``, ...)."""
+    issues = [_issue(dict(p), code) for p in problems]
     if not issues:
-        issues = [{"severity": "error", "code": code, "details": {"text": info.message}}]
-    if info.emergency:
-        issues.insert(0, _emergency_issue(info.emergency))
+        issues = [{"severity": "error", "code": code, "details": {"text": message}}]
+    if emergency:
+        issues.insert(0, _emergency_issue(emergency))
     resource = {"resourceType": "OperationOutcome", "issue": issues}
     OperationOutcome.model_validate(resource)
     return resource
-
-
-def fhir_error(info: ErrorInfo) -> Response:
-    """Renderer for the /fhir prefix (see rugwijzer.api.errors.ErrorRouting)."""
-    return Response(orjson.dumps(operation_outcome(info)), status_code=info.status, media_type=FHIR_JSON,
-                    headers=dict(info.headers))

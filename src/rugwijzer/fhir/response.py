@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
-from rugwijzer.api.errors import ApiError, ErrorInfo
-from rugwijzer.api.params import EARLIEST, LATEST
+from rugwijzer.core.answer import Emergency
+from rugwijzer.core.errors import InvalidInput
 from rugwijzer.core.flow import STARTBACK_PREFIX, AnswerValue, Flow, Question, accepts, token
 from rugwijzer.core.knowledge import Lang, Region
-from rugwijzer.core.validation import ALLOWED, IntakeError
+from rugwijzer.core.validation import ALLOWED, EARLIEST, LATEST, IntakeError
 from rugwijzer.fhir.codes import QUESTIONNAIRE_URL
 
 _VALUE_KEYS = ("valueBoolean", "valueInteger", "valueDecimal", "valueString", "valueDate", "valueDateTime",
@@ -55,36 +55,46 @@ def _problem(name: str, message: str, allowed: str, expression: str | None = Non
     return {"field": name, "fields": [name], "message": message, "allowed": allowed, "expression": where}
 
 
-class InvalidAnswers(ApiError):
-    """Answers that cannot be read (422), with the intake that the readable answers make: an error
+class ResponseError(InvalidInput):
+    """A QuestionnaireResponse that cannot be used, naming each element that is wrong. ``kind`` is
+    ``structure`` (not a valid R4 QuestionnaireResponse at all) or ``content`` (valid FHIR, but not
+    answers to this Questionnaire); the HTTP layer chooses the status for each."""
+
+    def __init__(self, kind: Literal["structure", "content"], problems: list[dict[str, Any]]) -> None:
+        self.kind = kind
+        self.problems = tuple(problems)
+        self.fields = tuple(dict.fromkeys(p["field"] for p in problems))
+        self.message = "; ".join(f"{p['field']}: {p['message']} (allowed: {p['allowed']})" for p in problems)
+        super().__init__(self.message)
+
+
+class InvalidAnswers(ResponseError):
+    """Answers that cannot be read, with the intake that the readable answers make: an error
     never hides an emergency (contract §1), so the caller checks that intake for one."""
 
-    def __init__(self, info: ErrorInfo, intake: dict[str, Any], authored: date | None) -> None:
-        super().__init__(info)
+    def __init__(self, problems: list[dict[str, Any]], intake: dict[str, Any], authored: date | None) -> None:
+        super().__init__("content", problems)
         self.intake, self.authored = intake, authored
 
 
-def with_emergency(error: InvalidAnswers, lang: Lang, region: Region) -> ErrorInfo:
-    """The error, carrying the emergency that the readable answers already show whatever the
-    unreadable ones are (contract §1 and §4), if any: every format shows it first."""
+def emergency_despite(error: InvalidAnswers, lang: Lang, region: Region) -> Emergency | None:
+    """The emergency that the readable answers already show whatever the unreadable ones are
+    (contract §1 and §4), if any: every format shows it first."""
     from rugwijzer.services.assessing import default_assessor
 
     try:
         answer = default_assessor().assess(error.intake, error.authored or date.today(), lang, region)
     except IntakeError as exc:
-        return replace(error.info, emergency=exc.emergency)
+        return exc.emergency
     if answer["urgency"] != "emergency":
-        return error.info
-    emergency = {"urgency": "emergency", "action": answer["action"],
-                 "flags": [f for f in answer["flags"] if f["level"] == "emergency"],
-                 "disclaimer": answer["disclaimer"]}
-    return replace(error.info, emergency=emergency)
+        return None
+    return {"urgency": "emergency", "action": answer["action"],
+            "flags": [f for f in answer["flags"] if f["level"] == "emergency"],
+            "disclaimer": answer["disclaimer"]}
 
 
-def _refuse(status: int, problems: list[dict[str, Any]]) -> ApiError:
-    names = tuple(dict.fromkeys(p["field"] for p in problems))
-    message = "; ".join(f"{p['field']}: {p['message']} (allowed: {p['allowed']})" for p in problems)
-    return ApiError(ErrorInfo(status, message, names, tuple(problems)))
+def _refuse(kind: Literal["structure", "content"], problems: list[dict[str, Any]]) -> ResponseError:
+    return ResponseError(kind, problems)
 
 
 # ---- structure ------------------------------------------------------------------------------------
@@ -92,13 +102,13 @@ def _refuse(status: int, problems: list[dict[str, Any]]) -> ApiError:
 def check_structure(raw: dict[str, Any]) -> None:
     """Refuse anything that is not a valid R4 QuestionnaireResponse (400, naming each element)."""
     if raw.get("resourceType") != "QuestionnaireResponse":
-        raise _refuse(400, [_problem("resourceType", f"got {str(raw.get('resourceType'))[:40]!r}",
+        raise _refuse("structure", [_problem("resourceType", f"got {str(raw.get('resourceType'))[:40]!r}",
                                      "QuestionnaireResponse (or a Parameters resource holding one)",
                                      "QuestionnaireResponse.resourceType")])
     try:
         QuestionnaireResponse.model_validate(raw)
     except ValidationError as exc:
-        raise _refuse(400, [_structure_problem(e) for e in exc.errors(include_url=False)]) from None
+        raise _refuse("structure", [_structure_problem(e) for e in exc.errors(include_url=False)]) from None
 
 
 def _structure_problem(error: Any) -> dict[str, Any]:
@@ -111,14 +121,14 @@ def _structure_problem(error: Any) -> dict[str, Any]:
 def _check_header(raw: dict[str, Any]) -> None:
     canonical = raw.get("questionnaire")
     if canonical is not None and str(canonical).split("|")[0] != QUESTIONNAIRE_URL:
-        raise _refuse(422, [_problem("questionnaire", f"got {str(canonical)[:80]!r}", QUESTIONNAIRE_URL,
+        raise _refuse("content", [_problem("questionnaire", f"got {str(canonical)[:80]!r}", QUESTIONNAIRE_URL,
                                      "QuestionnaireResponse.questionnaire")])
     status = raw.get("status")
     if status not in STATUSES:
-        raise _refuse(400, [_problem("status", f"got {json.dumps(status, default=str)[:40]}", ", ".join(STATUSES),
-                                     "QuestionnaireResponse.status")])
+        got = f"got {json.dumps(status, default=str)[:40]}"
+        raise _refuse("structure", [_problem("status", got, ", ".join(STATUSES), "QuestionnaireResponse.status")])
     if status == "entered-in-error":
-        raise _refuse(422, [_problem("status", "the response was entered in error",
+        raise _refuse("content", [_problem("status", "the response was entered in error",
                                      "in-progress, completed, amended or stopped", "QuestionnaireResponse.status")])
 
 
@@ -182,7 +192,7 @@ def _answer(question: Question, answers: list[dict[str, Any]]) -> tuple[AnswerVa
 
 
 def collect_answers(flow: Flow, raw: dict[str, Any]) -> dict[str, AnswerValue]:
-    """Typed answers by field; raises ApiError (422) naming every item that is wrong."""
+    """Typed answers by field; raises InvalidAnswers naming every item that is wrong."""
     answers: dict[str, AnswerValue] = {}
     problems: list[dict[str, Any]] = []
     for item in _answered_items(raw.get("item")):
@@ -202,7 +212,7 @@ def collect_answers(flow: Flow, raw: dict[str, Any]) -> dict[str, AnswerValue]:
         else:
             answers[link_id] = value
     if problems:
-        raise InvalidAnswers(_refuse(422, problems).info, to_intake(flow, answers), _authored_or_none(raw))
+        raise InvalidAnswers(problems, to_intake(flow, answers), _authored_or_none(raw))
     return answers
 
 
@@ -224,7 +234,7 @@ def _authored(raw: dict[str, Any]) -> date | None:
         return None
     day = date.fromisoformat(text[:10])
     if not EARLIEST <= day <= LATEST:
-        raise _refuse(422, [_problem("authored", f"got {text[:40]!r}", "a date from 1900 to 2199",
+        raise _refuse("content", [_problem("authored", f"got {text[:40]!r}", "a date from 1900 to 2199",
                                      "QuestionnaireResponse.authored")])
     return day
 
@@ -232,12 +242,12 @@ def _authored(raw: dict[str, Any]) -> date | None:
 def _authored_or_none(raw: dict[str, Any]) -> date | None:
     try:
         return _authored(raw)
-    except ApiError:
+    except ResponseError:
         return None
 
 
 def intake_from_response(raw: dict[str, Any], flow: Flow | None = None) -> MappedResponse:
-    """Map a QuestionnaireResponse to an intake; raises ApiError naming what is wrong."""
+    """Map a QuestionnaireResponse to an intake; raises ResponseError naming what is wrong."""
     from rugwijzer.knowledge import load_flow
 
     check_structure(raw)

@@ -13,6 +13,7 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 
+from rugwijzer.core.answer import Answer
 from rugwijzer.fhir.codes import system
 
 ANONYMOUS = {"display": "the person who answered the questionnaire"}
@@ -32,7 +33,7 @@ def _concept(kind: str, code: str, display: str | None = None, text: str | None 
     return concept
 
 
-def _predictions(answer: dict[str, Any]) -> list[dict[str, Any]]:
+def _predictions(answer: Answer) -> list[dict[str, Any]]:
     action = answer["action"]
     out = [{"outcome": _concept("urgency", answer["urgency"], action["name"], action["action"]),
             "rationale": action["where"]}]
@@ -53,7 +54,7 @@ def _predictions(answer: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _notes(answer: dict[str, Any]) -> list[dict[str, str]]:
+def _notes(answer: Answer) -> list[dict[str, str]]:
     notes = [answer["disclaimer"]]
     if answer["episode_text"]:
         notes.append(f"{answer['episode_text']['name']}: {answer['episode_text']['text']}")
@@ -62,7 +63,7 @@ def _notes(answer: dict[str, Any]) -> list[dict[str, str]]:
     return [{"text": text} for text in notes]
 
 
-def risk_assessment(answer: dict[str, Any], subject: dict[str, Any], basis: list[dict[str, Any]]) -> dict[str, Any]:
+def risk_assessment(answer: Answer, subject: dict[str, Any], basis: list[dict[str, Any]]) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "RiskAssessment",
         "status": "final" if answer["complete"] else "preliminary",
@@ -86,7 +87,7 @@ def _activity(kind: str, code: str, title: str, text: str, avoid: bool = False) 
     return {"detail": detail}
 
 
-def _medication(answer: dict[str, Any]) -> list[dict[str, Any]]:
+def _medication(answer: Answer) -> list[dict[str, Any]]:
     """Paracetamol, then the anti-inflammatory painkillers: a second choice, or not to be taken."""
     med = answer["medication"]
     if med is None:  # an emergency: the emergency team decides (clinical-rules §5)
@@ -96,14 +97,15 @@ def _medication(answer: dict[str, Any]) -> list[dict[str, Any]]:
     return [paracetamol, nsaid]
 
 
-def _care_notes(answer: dict[str, Any]) -> list[dict[str, str]]:
+def _care_notes(answer: Answer) -> list[dict[str, str]]:
     """Medication notes, what to expect, the safety net's tiers (as the answer has them), the disclaimer."""
-    notes = [*(answer["medication"] or {}).get("notes", []), *answer["prognosis"]]
+    medication = answer["medication"]
+    notes = [*(medication["notes"] if medication else []), *answer["prognosis"]]
     notes += [f"{tier['heading']} " + "; ".join(tier["signs"]) for tier in answer["safety_net"]]
     return [{"text": text} for text in [*notes, answer["disclaimer"]]]
 
 
-def care_plan(answer: dict[str, Any], subject: dict[str, Any], risk_url: str) -> dict[str, Any]:
+def care_plan(answer: Answer, subject: dict[str, Any], risk_url: str) -> dict[str, Any]:
     steps = [_activity("plan", p["id"], p["title"],
                        " ".join(filter(None, (p["text"], p.get("emphasis_text"))))) for p in answer["plan"]]
     avoid = [_activity("avoid", a["id"], a["name"], a["why"], avoid=True) for a in answer["avoid"]]
@@ -124,7 +126,7 @@ def care_plan(answer: dict[str, Any], subject: dict[str, Any], risk_url: str) ->
     return resource
 
 
-def assessment_bundle(answer: dict[str, Any], subject: dict[str, Any] | None = None,
+def assessment_bundle(answer: Answer, subject: dict[str, Any] | None = None,
                       basis: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """A collection Bundle with the RiskAssessment and the CarePlan, validated as R4."""
     who = subject or ANONYMOUS

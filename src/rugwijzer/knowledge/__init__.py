@@ -11,13 +11,13 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import ValidationError
-
-from rugwijzer.core.knowledge import KnowledgeBase
+from rugwijzer.core.errors import KnowledgeBaseError
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from rugwijzer.core.flow import Flow
+    from rugwijzer.core.knowledge import KnowledgeBase
 
 SECTIONS: dict[str, str] = {
     "meta": "meta.yaml",
@@ -34,41 +34,35 @@ SECTIONS: dict[str, str] = {
 }
 
 
-class KnowledgeError(ValueError):
+class KnowledgeError(KnowledgeBaseError):
     """A knowledge file is missing, malformed or inconsistent; the message names file and entry."""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a repeated key (it would silently replace a rule)."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 DATA_DIR = resources.files("rugwijzer.knowledge") / "data"
 
 
+def read_yaml(filename: str, folder: Path | None = None) -> Any:
+    """One knowledge file, strictly: a missing file, broken YAML or a repeated key is a KnowledgeError
+    naming the file. The one way every knowledge file is read."""
+    import yaml
+
+    from rugwijzer.knowledge.yaml_loader import StrictLoader
+
+    base = folder if folder is not None else DATA_DIR
+    try:
+        return yaml.load((base / filename).read_text(encoding="utf-8"), Loader=StrictLoader)
+    except FileNotFoundError:
+        raise KnowledgeError(f"{filename}: file is missing") from None
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{filename}: not valid YAML: {exc}") from None
+
+
 def read_documents(folder: Path | None = None) -> dict[str, Any]:
     """Read every section file; each must hold one mapping with its section's key."""
-    base = folder if folder is not None else DATA_DIR
     documents: dict[str, Any] = {}
     for section, filename in SECTIONS.items():
-        try:
-            data = yaml.load((base / filename).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-        except FileNotFoundError:
-            raise KnowledgeError(f"{filename}: file is missing") from None
-        except yaml.YAMLError as exc:
-            raise KnowledgeError(f"{filename}: not valid YAML: {exc}") from None
+        data = read_yaml(filename, folder)
         if not isinstance(data, dict):
             raise KnowledgeError(f"{filename}: expected a mapping at the top")
         if section == "meta":
@@ -82,16 +76,22 @@ def read_documents(folder: Path | None = None) -> dict[str, Any]:
 
 def build(documents: dict[str, Any]) -> KnowledgeBase:
     """Validate the documents into a KnowledgeBase and check it; errors name file and entry."""
+    from pydantic import ValidationError
+
+    from rugwijzer.core.knowledge import KnowledgeBase
+
     try:
         kb = KnowledgeBase.model_validate(documents)
     except ValidationError as exc:
         raise KnowledgeError(_describe(exc, documents)) from None
-    # Imported here: the engine compiles every condition, which is the deepest check of all.
-    from rugwijzer.core.engine import Engine, EngineError
+    from rugwijzer.core.engine import Engine
+    from rugwijzer.core.errors import KnowledgeBaseError
+    from rugwijzer.knowledge.checks import check_consistency
 
     try:
-        Engine(kb)
-    except EngineError as exc:
+        check_consistency(kb)
+        Engine(kb)  # compiles every condition against the facts it may use: the deepest check of all
+    except KnowledgeBaseError as exc:
         raise KnowledgeError(str(exc)) from None
     return kb
 
@@ -120,10 +120,101 @@ def _entry_name(node: Any, path: list[Any]) -> str:
     return "".join(parts) or "(top)"
 
 
+def knowledge_version() -> str:
+    """The knowledge base's version from meta.yaml alone (for ``--version``: no full load)."""
+    meta = read_yaml(SECTIONS["meta"])
+    if not isinstance(meta, dict) or not isinstance(meta.get("version"), str):
+        raise KnowledgeError(f"{SECTIONS['meta']}: version: missing")
+    return str(meta["version"])
+
+
 @functools.cache
 def load_knowledge() -> KnowledgeBase:
-    """The packaged knowledge base, read and checked once per process."""
-    return build(read_documents())
+    """The packaged knowledge base, read and checked once per process.
+
+    The checked knowledge base is also kept in the user's cache folder, under a key made of every
+    knowledge file's bytes and the versions of Rugwijzer, Python and pydantic: the next command
+    starts from it instead of parsing, validating and cross-checking the YAML again (most of the
+    time a command takes to start). Any change to a file gives a new key, so a cached copy is
+    never stale; a cache that cannot be read or written is simply not used."""
+    key = _cache_key()
+    cached = _read_cache(key)
+    if cached is not None:
+        return cached
+    kb = build(read_documents())
+    _write_cache(key, kb)
+    return kb
+
+
+CACHE_ENV = "RUGWIJZER_CACHE"  # a folder for the cache; "off" keeps nothing
+
+
+def _cache_key() -> str:
+    import hashlib
+    import sys
+
+    import pydantic
+
+    from rugwijzer import __version__
+
+    digest = hashlib.sha256(f"{__version__}|{sys.version}|{pydantic.VERSION}".encode())
+    for filename in SECTIONS.values():
+        digest.update(filename.encode() + b"\0" + (DATA_DIR / filename).read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _cache_path(key: str) -> Path | None:
+    import os
+
+    setting = os.environ.get(CACHE_ENV, "")
+    if setting == "off":
+        return None
+    if setting:
+        folder = Path(setting)
+    else:
+        import platformdirs
+
+        folder = Path(platformdirs.user_cache_dir("rugwijzer", appauthor=False))
+    return folder / f"knowledge-{key}.pickle"
+
+
+def _read_cache(key: str) -> KnowledgeBase | None:
+    import pickle
+
+    from rugwijzer.core.knowledge import KnowledgeBase
+
+    path = _cache_path(key)
+    try:
+        if path is None or not _own(path):  # only a file this user wrote
+            return None
+        kb = pickle.loads(path.read_bytes())
+    except Exception:  # missing, unreadable or from another version: build it again
+        return None
+    return kb if isinstance(kb, KnowledgeBase) else None
+
+
+def _write_cache(key: str, kb: KnowledgeBase) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    path = _cache_path(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-", suffix=".tmp")  # 0600
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temp, path)
+    except OSError:
+        return
+
+
+def _own(path: Path) -> bool:
+    import os
+
+    return not hasattr(os, "getuid") or path.stat().st_uid == os.getuid()
 
 
 QUESTIONS_FILE = "questions.yaml"
@@ -131,13 +222,7 @@ QUESTIONS_FILE = "questions.yaml"
 
 def read_questions(folder: Path | None = None) -> Any:
     """The raw question flow document (questions.yaml), read with the same strict YAML loader."""
-    base = folder if folder is not None else DATA_DIR
-    try:
-        return yaml.load((base / QUESTIONS_FILE).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-    except FileNotFoundError:
-        raise KnowledgeError(f"{QUESTIONS_FILE}: file is missing") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{QUESTIONS_FILE}: not valid YAML: {exc}") from None
+    return read_yaml(QUESTIONS_FILE, folder)
 
 
 @functools.cache

@@ -27,11 +27,14 @@ from gettext import NullTranslations
 from typing import Any
 
 from babel.dates import format_date
-from jinja2 import BaseLoader, Environment, PackageLoader, StrictUndefined
+from jinja2 import BaseLoader, Environment, PackageLoader
 
+from rugwijzer.core.answer import Answer
+from rugwijzer.core.errors import OperationalError
 from rugwijzer.core.knowledge import LANGS, Lang
 from rugwijzer.i18n import translations
 from rugwijzer.report.fields import N_, readable_answers
+from rugwijzer.templating import jinja_environment
 
 DOMAIN = "report"
 MAX_PAGES = 2
@@ -53,7 +56,7 @@ _BABEL_LOCALES: dict[tuple[str, str], str] = {
     ("en", "be"): "en_GB", ("en", "nl"): "en_GB",
 }
 
-class ReportError(RuntimeError):
+class ReportError(OperationalError):
     """The report could not be made (e.g. a template asked for something outside its assets)."""
 
 
@@ -81,15 +84,7 @@ def report_environment(loader: BaseLoader, catalogue: NullTranslations) -> Envir
     """A report environment over ``loader`` (the diary PDF adds its own templates in front)."""
     from rugwijzer.report.fetcher import asset_url
 
-    env = Environment(
-        loader=loader,
-        autoescape=True,  # every answer text is escaped: an answer cannot add markup or URLs
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+    env = jinja_environment(loader, catalogue)  # every answer text is escaped: no markup, no URLs
     env.globals["asset_url"] = asset_url
 
     def level_label(level: str) -> str:
@@ -173,7 +168,7 @@ def assessment_context(answer: Mapping[str, Any], intake: Mapping[str, Any], lan
     }
 
 
-def render_pdf(answer: dict[str, Any], intake: Mapping[str, Any], lang: str) -> bytes:
+def render_pdf(answer: Answer, intake: Mapping[str, Any], lang: str) -> bytes:
     """The PDF for the doctor's visit (at most two A4 pages) for one answer and its intake.
 
     ``answer`` is what ``default_assessor().assess(intake, today, lang, region)`` returned, so its

@@ -151,8 +151,7 @@ def _stage_lines(con: duckdb.DuckDBPyConnection, path: Path, fmt: Format, id_col
 
 def _fhir_records(lines: Iterator[bytes]) -> Iterator[dict[str, Any]]:
     """Each QuestionnaireResponse as an intake (the FHIR adapter's own mapping), or its error."""
-    from rugwijzer.api.errors import ApiError
-    from rugwijzer.fhir.response import intake_from_response
+    from rugwijzer.fhir.response import ResponseError, intake_from_response
     from rugwijzer.knowledge import load_flow
     from rugwijzer.services.json_input import load_object
 
@@ -165,10 +164,9 @@ def _fhir_records(lines: Iterator[bytes]) -> Iterator[dict[str, Any]]:
             resource_id = resource.get("id")
             mapped = intake_from_response(resource, flow)
             record["raw"] = orjson.dumps({**mapped.intake, "id": resource_id}).decode()
-        except ApiError as exc:
-            info = exc.info
-            record.update(raw=orjson.dumps({"id": resource_id}).decode(), pre_error=info.message,
-                          pre_fields=list(info.fields) or ["QuestionnaireResponse"])
+        except ResponseError as exc:
+            record.update(raw=orjson.dumps({"id": resource_id}).decode(), pre_error=exc.message,
+                          pre_fields=list(exc.fields) or ["QuestionnaireResponse"])
         except ValueError as exc:  # not JSON, or a repeated key
             fields = list(getattr(exc, "fields", None) or ["QuestionnaireResponse"])
             record.update(raw="{}", pre_error=f"not a readable resource: {', '.join(fields)}", pre_fields=fields)

@@ -268,9 +268,10 @@ class ScreeningQuery:
         emergency = self._fires_at("emergency")
         status = sql.case(
             *([(sql.not_null(col("__intake_error")), _code("error"))] if self.staged.intake_error else []),
-            (col("x__other"), sql.case((sql.and_(emergency, sql.not_(col("x__dur_age"))), _code("error_emergency")),
-                                       default=_code("error"))),
-            (col("x__dur_age"), sql.case((emergency, _code("error_emergency")), default=_code("error"))),
+            # Any error: the emergency that holds with the bad answers (and a duration longer than the
+            # life) unknown is still reported, as the engine's ``_emergency_despite`` does.
+            (sql.or_(col("x__other"), col("x__dur_age")),
+             sql.case((emergency, _code("error_emergency")), default=_code("error"))),
             (col("x__missing"), sql.case((emergency, _code("partial")), default=_code("error"))),
             default=_code("ok"))
         out: Columns = [("x__urgency", urgency), ("x__status", status)]

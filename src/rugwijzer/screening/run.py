@@ -5,37 +5,15 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import duckdb
 
 from rugwijzer.core.engine import RuleSet
-from rugwijzer.screening.inputs import Format, quote_path, stage
+from rugwijzer.screening.inputs import quote_path, stage
+from rugwijzer.screening.job import Job, Progress, default_rules
 from rugwijzer.screening.outputs import Summary, private_files, write_outputs
 from rugwijzer.screening.query import ScreeningQuery
-
-EngineName = Literal["duckdb", "spark"]
-ENGINES: tuple[EngineName, ...] = ("duckdb", "spark")
-Progress = Callable[[float | None], None]  # fraction done (0..1), or None when it cannot be told
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    input: Path
-    fmt: Format
-    output: Path
-    engine: EngineName = "duckdb"
-    id_column: str | None = None
-    group_by: str | None = None
-
-
-def default_rules() -> RuleSet:
-    from rugwijzer.services.assessing import default_assessor
-
-    return default_assessor().engine.rules
 
 
 def connect(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:

@@ -24,7 +24,7 @@ from rugwijzer.screening.staging import ColumnType, TableStaging
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-    from rugwijzer.screening.run import Job
+    from rugwijzer.screening.job import Job
 
 Progress = Callable[[float | None], None]
 
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from pyspark.sql import SparkSession
 
-    from rugwijzer.screening.run import default_rules
+    from rugwijzer.screening.job import default_rules
 
     parser = argparse.ArgumentParser(prog="rugwijzer.screening.spark")
     parser.add_argument("input")

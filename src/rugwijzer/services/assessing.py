@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from rugwijzer.core.answer import Answer, Emergency
 from rugwijzer.core.engine import Assessment, Engine
 from rugwijzer.core.explain import Explainer
 from rugwijzer.core.knowledge import KnowledgeBase, Lang, Region
@@ -36,7 +37,7 @@ class Assessor:
         return self.engine.assess(parse_intake(data), today or date.today())
 
     def assess(self, data: Mapping[str, Any], today: date | None = None, lang: Lang = "nl",
-               region: Region = "be") -> dict[str, Any]:
+               region: Region = "be") -> Answer:
         """The full JSON-ready answer for a decoded intake. An IntakeError carries, in
         ``emergency``, the emergency advice when the valid answers already show one."""
         day = today or date.today()
@@ -48,7 +49,7 @@ class Assessor:
         return self.explainer(lang, region).explain(assessment)
 
     def _emergency_despite(self, data: Mapping[str, Any], error: IntakeError, today: date, lang: Lang,
-                           region: Region) -> dict[str, Any] | None:
+                           region: Region) -> Emergency | None:
         """The error stands (contract §1: a null or a typo is never read as "no"), but a person whose
         other answers already show an emergency must not be left without that advice. The bad
         fields are treated as unknown; only an emergency that holds whatever they are is reported."""
@@ -73,7 +74,7 @@ class Assessor:
                 "disclaimer": answer["disclaimer"]}
 
     def assess_text(self, text: str | bytes, today: date | None = None, lang: Lang = "nl",
-                    region: Region = "be") -> dict[str, Any]:
+                    region: Region = "be") -> Answer:
         """The full answer for one intake as JSON text (repeated keys and deep nesting are refused)."""
         return self.assess(load_object(text), today, lang, region)
 

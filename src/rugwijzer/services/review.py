@@ -248,7 +248,7 @@ class _Review:
                       rows, [self._skip(m.expectations_skip_when, m.expectations_skip_source)])
 
     def diary(self) -> _Draft:
-        from rugwijzer.diary.rules import load_rules
+        from rugwijzer.knowledge.diary_rules import load_rules
 
         rules = load_rules()
         recheck, trend = rules.alarm_recheck, rules.trend

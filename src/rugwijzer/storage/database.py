@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from rugwijzer.diary import ports
 from rugwijzer.storage import migrate
 from rugwijzer.storage.config import database_url, display_url
 from rugwijzer.storage.engine import WRITE_OPTION, create_db_engine, is_sqlite
@@ -29,7 +30,7 @@ WRITE_ATTEMPTS = 6
 _BUSY_SQLSTATES = {"40001", "40P01", "55P03"}  # PostgreSQL: serialization failure, deadlock, lock n/a
 
 
-class UnitOfWork:
+class UnitOfWork(ports.UnitOfWork):
     """One transaction. Nothing is kept unless :meth:`commit` is called."""
 
     def __init__(self, session: Session) -> None:
@@ -40,8 +41,9 @@ class UnitOfWork:
         self.session.commit()
 
 
-class Database:
-    """The diary database at ``url`` (default: the configured one, see :mod:`.config`)."""
+class Database(ports.DiaryStore):
+    """The diary database at ``url`` (default: the configured one, see :mod:`.config`): the
+    SQLAlchemy implementation of the diary service's storage port."""
 
     def __init__(self, url: URL | str | None = None) -> None:
         self.url = make_url(url) if url is not None else database_url()
@@ -96,7 +98,7 @@ class Database:
             finally:
                 session.rollback()
 
-    def write(self, work: Callable[[UnitOfWork], T]) -> T:
+    def write(self, work: Callable[[ports.UnitOfWork], T]) -> T:
         """Run ``work`` in a write transaction and commit; retried whole when the database is busy,
         so ``work`` must only touch the database (no output, no other side effects)."""
         for attempt in range(WRITE_ATTEMPTS):
@@ -114,7 +116,7 @@ class Database:
                 _pause(attempt)
         raise AssertionError("unreachable")
 
-    def read(self, work: Callable[[UnitOfWork], T]) -> T:
+    def read(self, work: Callable[[ports.UnitOfWork], T]) -> T:
         try:
             with self.unit_of_work() as uow:
                 return work(uow)

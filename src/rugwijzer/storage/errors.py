@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rugwijzer.core.errors import OperationalError
 
-class StorageError(RuntimeError):
+
+class StorageError(OperationalError):
     """The diary database cannot be used (unreachable, locked for too long, corrupt, too new)."""
 
 

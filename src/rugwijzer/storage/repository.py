@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from rugwijzer.diary import ports
 from rugwijzer.diary.model import Entry, Episode, NewEntry
 from rugwijzer.storage.models import EntryRow, EpisodeRow
 
@@ -31,7 +32,7 @@ def _entry(row: Any) -> Entry:
                  flag_ids=tuple(row.flag_ids) if row.flag_ids is not None else None)
 
 
-class DiaryRepository:
+class DiaryRepository(ports.DiaryRepository):
     """Reads and writes episodes and entries within one session (one unit of work)."""
 
     def __init__(self, session: Session) -> None:

@@ -30,20 +30,21 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader
 
-from rugwijzer import __version__
+from rugwijzer import __version__, bootstrap
 from rugwijzer.core.flow import AnswerValue, FieldError, Flow, Screen, conflicts, emergency_stop, submit
 from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
+from rugwijzer.http.web import views
 from rugwijzer.i18n import translations
 from rugwijzer.knowledge import load_flow
-from rugwijzer.services.assessing import Assessor, default_assessor
+from rugwijzer.services.assessing import Assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
-from rugwijzer.web import views
+from rugwijzer.templating import jinja_environment
 
 DOMAIN = "web"
-STATIC_DIR = resources.files("rugwijzer.web") / "static"
+STATIC_DIR = resources.files("rugwijzer.http.web") / "static"
 STATIC_URL = "/static/web"
 
 # Health pages: never in a shared cache, never sent as a referrer, never framed, no outside assets.
@@ -68,11 +69,7 @@ router = APIRouter(include_in_schema=False)
 @functools.cache
 def environment(lang: Lang) -> Environment:
     """Jinja2 for one language: autoescaped (an answer can never become markup) and strict."""
-    env = Environment(loader=PackageLoader("rugwijzer.web", "templates"), autoescape=True,
-                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
-                      trim_blocks=True, lstrip_blocks=True)
-    env.install_gettext_translations(translations(lang, DOMAIN), newstyle=True)  # type: ignore[attr-defined]
-    return env
+    return jinja_environment(PackageLoader("rugwijzer.http.web", "templates"), translations(lang, DOMAIN))
 
 
 class State:
@@ -157,7 +154,7 @@ async def report_pdf(request: Request) -> Response:
     state = State(form, flow)
     intake = flow.to_intake(state.answers)
     try:
-        answer = default_assessor().assess(intake, date.today(), state.lang, state.region)
+        answer = bootstrap.assessor().assess(intake, date.today(), state.lang, state.region)
     except IntakeError:
         return _render("problem.html.j2", state.lang, state.region, status=400, view="start",
                        title=None, problem="incomplete")
@@ -177,7 +174,7 @@ async def report_pdf(request: Request) -> Response:
 
 async def _read_form(request: Request) -> dict[str, list[str]]:
     """The posted fields as lists of strings (files are ignored). A body over 64 KB is cut off
-    with 413 by the app's guard (rugwijzer.api.guard), counted as it streams in."""
+    with 413 by the app's guard (rugwijzer.http.api.guard), counted as it streams in."""
     form = await request.form()
     fields: dict[str, list[str]] = {}
     for name, value in form.multi_items():
@@ -266,7 +263,7 @@ def _screen_page(state: State, screen: Screen, errors: Mapping[str, FieldError] 
 # ---- rendering ---------------------------------------------------------------------------------
 
 def _assessor() -> Assessor:
-    return default_assessor()
+    return bootstrap.assessor()
 
 
 def _dump(answers: Mapping[str, AnswerValue]) -> str:

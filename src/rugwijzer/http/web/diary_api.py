@@ -19,15 +19,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
-from rugwijzer.api.models import ErrorEnvelope
-from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
-from rugwijzer.api.routes import json_response
-from rugwijzer.api.schema import self_contained
+from rugwijzer import bootstrap
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
 from rugwijzer.diary.model import Episode, NewEntry
-from rugwijzer.diary.service import Emergency, Outcome
+from rugwijzer.diary.service import DiaryService, Emergency, Outcome
+from rugwijzer.http.api.errors import JSON, ApiError, ErrorInfo
+from rugwijzer.http.api.guard import local_only
+from rugwijzer.http.api.models import ErrorEnvelope
+from rugwijzer.http.api.params import LANG, REGION, lang_of, parameters, region_of
+from rugwijzer.http.api.routes import json_response
+from rugwijzer.http.api.schema import self_contained
 from rugwijzer.services.json_input import load_object
 
 router = APIRouter(prefix="/api/v1/diary", tags=["Diary (local mode)"])
@@ -74,15 +76,12 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _today() -> dt.date:
-    from rugwijzer.diary import web
-
-    return web.clock()
+    return bootstrap.clock()
 
 
 def _guard(request: Request, writing: bool = False, body: bool = True) -> None:
     """This machine only; a write must be JSON and must not come from another site."""
-    from rugwijzer.diary import auth
-    from rugwijzer.diary.web import local_only
+    from rugwijzer.http.web import auth
 
     local_only(request)
     if not auth.is_owner(request):
@@ -113,10 +112,8 @@ async def _body(request: Request, model: type[M]) -> M:
         raise ApiError(ErrorInfo(422, "invalid diary input: " + ", ".join(names), names, tuple(problems))) from None
 
 
-def _service() -> Any:
-    from rugwijzer.diary.web import service
-
-    return service()
+def _service() -> DiaryService:
+    return bootstrap.diary_service()
 
 
 def _diary_errors(exc: Exception) -> ApiError:

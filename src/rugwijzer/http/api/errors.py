@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from rugwijzer.core.errors import RugwijzerError
 from rugwijzer.core.validation import IntakeError, Problem
 
 JSON = "application/json"
@@ -60,7 +61,7 @@ class ErrorInfo:
         return cls(status, f"{name}: {message} (allowed: {allowed})", (name,), (problem,))
 
 
-class ApiError(Exception):
+class ApiError(RugwijzerError):
     """Raised by a route to answer with an error in the route's format."""
 
     def __init__(self, info: ErrorInfo) -> None:

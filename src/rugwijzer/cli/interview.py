@@ -1,4 +1,5 @@
-"""``rugwijzer check``: the self-check in the terminal, with the same questions as the web app.
+"""``rugwijzer check``: the self-check in the terminal, with the same questions as the web app (the
+command's options are in ``cli/app.py``, so that ``--help`` does not load the flow).
 
 The questions, their order and what is skipped come from the shared flow (questions.yaml, see
 :mod:`rugwijzer.core.flow`). After every answer the engine looks at the answers so far, and the
@@ -15,7 +16,8 @@ question, ``?`` explains the medical words. A number that does not fit is refuse
 ``rugwijzer diary start --intake``.
 
 Interface strings come from the ``check`` gettext catalogue. After changing one:
-    .venv/bin/pybabel extract --no-location --sort-output -o src/rugwijzer/locale/check.pot src/rugwijzer/cli/check.py
+    .venv/bin/pybabel extract --no-location --sort-output -o src/rugwijzer/locale/check.pot \
+        src/rugwijzer/cli/interview.py
     .venv/bin/pybabel update -D check -i src/rugwijzer/locale/check.pot -d src/rugwijzer/locale --no-fuzzy-matching
     .venv/bin/pybabel compile -D check -d src/rugwijzer/locale --statistics
 """
@@ -28,13 +30,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from rugwijzer.cli.app import LangArg, LangOption, RegionArg, RegionOption, _assessor, _parse_date, app
+from rugwijzer.cli.common import or_exit
 from rugwijzer.core.flow import NONE, AnswerValue, FieldError, Flow, Question, Screen, conflicts, emergency_stop, token
 from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.i18n import gettext_for
@@ -64,24 +66,15 @@ class Choice:
     label: str
 
 
-@app.command()
-def check(
-    lang: LangArg = LangOption.nl,
-    region: RegionArg = RegionOption.be,
-    on: Annotated[Optional[str], typer.Option(  # noqa: UP045 (Typer needs Optional here)
-        "--date", help="Assessment date YYYY-MM-DD (default: today).")] = None,
-    save: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--save", help="Also write the answers to FILE as an intake JSON (for `report` and "
-                       "`diary start --intake`).")] = None,
-) -> None:
-    """Answer the self-check questions one by one, then see what to do (the same advice as assess)."""
+def check_in_terminal(lang: Lang, region: Region, today: date, save: Path | None) -> None:
+    """``rugwijzer check``: the questions one by one, then the advice (as ``assess`` gives it)."""
+    from rugwijzer import bootstrap
     from rugwijzer.knowledge import load_flow
-    from rugwijzer.services.assessing import default_assessor
 
     console = Console(highlight=False)
-    assessor = _assessor(default_assessor)
-    flow = _assessor(load_flow)
-    _ = gettext_for(lang.value, DOMAIN)
+    assessor = or_exit(bootstrap.assessor)
+    flow = or_exit(load_flow)
+    _ = gettext_for(lang, DOMAIN)
 
     def keep(answers: dict[str, AnswerValue]) -> None:
         """Save before the result is shown: the result (ending with 112) stays the last thing on screen."""
@@ -90,7 +83,7 @@ def check(
             console.print(escape(_("Your answers are saved in {file}.").format(file=save)))
 
     try:
-        run_check(flow, assessor, console, _reader(console), lang.value, region.value, _parse_date(on), keep)
+        run_check(flow, assessor, console, _reader(console), lang, region, today, keep)
     except Stopped:
         Console(stderr=True).print(_("The answers stopped before the end: no advice was given."))
         raise typer.Exit(1) from None

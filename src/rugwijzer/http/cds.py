@@ -12,10 +12,7 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
-from rugwijzer.api.models import ErrorEnvelope
-from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
-from rugwijzer.api.schema import self_contained
+from rugwijzer import bootstrap
 from rugwijzer.cds.cards import assessment_card, emergency_problem_card, problem_card
 from rugwijzer.cds.hook import (
     HOOK,
@@ -28,9 +25,12 @@ from rugwijzer.cds.hook import (
 )
 from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.core.validation import IntakeError
-from rugwijzer.fhir.response import InvalidAnswers, intake_from_response, with_emergency
+from rugwijzer.fhir.response import InvalidAnswers, ResponseError, emergency_despite, intake_from_response
+from rugwijzer.http.api.errors import JSON, ApiError, ErrorInfo
+from rugwijzer.http.api.models import ErrorEnvelope
+from rugwijzer.http.api.params import LANG, REGION, lang_of, parameters, region_of
+from rugwijzer.http.api.schema import self_contained
 from rugwijzer.i18n import gettext_for
-from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.json_input import load_object
 
 router = APIRouter(prefix="/cds-services", tags=["CDS Hooks"])
@@ -116,11 +116,11 @@ def _cards(hook: HookRequest, request: Request, lang: Lang, region: Region) -> l
     links, labels = _links(request, lang), _labels(lang)
     try:
         mapped = intake_from_response(response)
-        answer = default_assessor().assess(mapped.intake, mapped.authored or date.today(), lang, region)
+        answer = bootstrap.assessor().assess(mapped.intake, mapped.authored or date.today(), lang, region)
     except InvalidAnswers as exc:
-        return [_problem(with_emergency(exc, lang, region).emergency, list(exc.info.fields), links, labels)]
-    except ApiError as exc:
-        return [problem_card(list(exc.info.fields), links, labels)]
+        return [_problem(emergency_despite(exc, lang, region), list(exc.fields), links, labels)]
+    except ResponseError as exc:
+        return [problem_card(list(exc.fields), links, labels)]
     except IntakeError as exc:
         return [_problem(exc.emergency, list(exc.fields), links, labels)]
     return [assessment_card(answer, links, labels)]

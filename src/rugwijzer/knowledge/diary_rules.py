@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from rugwijzer.core.conditions import UNKNOWN, Condition, ConditionError, Domain, compile_condition
+from rugwijzer.core.fields import field_shape
 from rugwijzer.core.intake import Intake
 from rugwijzer.core.knowledge import NonEmpty
-from rugwijzer.knowledge import DATA_DIR, KnowledgeError, _UniqueKeyLoader
+from rugwijzer.knowledge import KnowledgeError, read_yaml
 
 FILENAME = "diary.yaml"
 
@@ -56,20 +56,14 @@ class AlarmQuestion(_Strict):
 
 def field_values(name: str) -> tuple[str, ...]:
     """The allowed string values of an enum-like intake field (empty for other types)."""
-    annotation = Intake.model_fields[name].annotation
-    for candidate in (annotation, *get_args(annotation)):
-        if get_origin(candidate) is Literal:
-            return tuple(str(v) for v in get_args(candidate))
-    return ()
+    return field_shape(name).values
 
 
 def field_kind(name: str) -> Literal["bool", "int", "choice"]:
-    annotation = Intake.model_fields[name].annotation
-    if field_values(name):
+    shape = field_shape(name)
+    if shape.values:
         return "choice"
-    if annotation is bool or bool in get_args(annotation):  # ``bool | None`` too
-        return "bool"
-    return "int"
+    return "bool" if shape.kind == "bool" else "int"
 
 
 _DOMAINS = {name: Domain(frozenset(field_values(name)) or None) for name in Intake.model_fields}
@@ -133,11 +127,4 @@ def parse_rules(document: Any) -> DiaryRules:
 @functools.cache
 def load_rules() -> DiaryRules:
     """The packaged diary rules, read and checked once per process."""
-    try:
-        text = (DATA_DIR / FILENAME).read_text(encoding="utf-8")
-        document = yaml.load(text, Loader=_UniqueKeyLoader)  # a repeated key is an error
-    except FileNotFoundError:
-        raise KnowledgeError(f"{FILENAME}: file is missing") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{FILENAME}: not valid YAML: {exc}") from None
-    return parse_rules(document)
+    return parse_rules(read_yaml(FILENAME))  # a repeated key is an error

@@ -6,18 +6,20 @@ pages included. Nothing about the request is logged except its path."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable
 
+from fastapi import HTTPException, Request
 from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rugwijzer.api.errors import ErrorInfo, ErrorRouting, Renderer
+from rugwijzer.http.api.errors import ErrorInfo, ErrorRouting, Renderer
 from rugwijzer.storage.errors import StorageError
 
 MAX_BODY_BYTES = 64 * 1024
-log = logging.getLogger("rugwijzer.api")
+log = logging.getLogger("rugwijzer.http.api")
 
 # Sent with every response that does not set its own; error responses also get a policy that allows
 # nothing (the app's pages set a fuller one themselves).
@@ -125,3 +127,31 @@ async def _send(renderer: Renderer, info: ErrorInfo, scope: Scope, receive: Rece
     for name, value in {**SECURITY_HEADERS, **ERROR_POLICY}.items():
         response.headers.setdefault(name, value)
     await response(scope, receive, send)
+
+
+# ---- this machine only (the diary's pages and its JSON API) ---------------------------------------
+
+def _loopback(address: str | None) -> bool:
+    if not address:
+        return False
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(header: str) -> str:
+    """The host name of a Host header, without the port (``[::1]:8000`` -> ``::1``)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def local_only(request: Request) -> None:
+    """404 unless the browser, the server socket and the Host header are all this machine."""
+    server = request.scope.get("server") or (None, None)
+    host = _host_name(request.headers.get("host", ""))
+    if not (_loopback(request.client.host if request.client else None) and _loopback(server[0])
+            and (host == "localhost" or _loopback(host))):
+        raise HTTPException(status_code=404)

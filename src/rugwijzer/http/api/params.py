@@ -8,7 +8,7 @@ the parameter and what it allows, in the route's error format.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
@@ -17,11 +17,11 @@ from urllib.parse import unquote_plus
 
 from starlette.requests import Request
 
-from rugwijzer.api.errors import ApiError, ErrorInfo
-from rugwijzer.api.negotiation import choose_lang
 from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
+from rugwijzer.core.validation import EARLIEST, LATEST
+from rugwijzer.http.api.errors import ApiError, ErrorInfo
+from rugwijzer.http.api.negotiation import choose_lang
 
-EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 _LANGS: dict[str, Lang] = {lang: lang for lang in LANGS}
 _REGIONS: dict[str, Region] = {region: region for region in REGIONS}
 
@@ -103,3 +103,10 @@ def day_of(request: Request) -> date:
 
 def options(request: Request) -> Options:
     return Options(lang_of(request), region_of(request), day_of(request))
+
+
+def require_content_type(request: Request, default: str, accepted: Callable[[str], bool], allowed: str) -> None:
+    """415 unless the body's media type (``default`` when the request names none) is accepted."""
+    kind = request.headers.get("content-type", default).split(";")[0].strip().lower()
+    if not accepted(kind):
+        raise ApiError(ErrorInfo.single(415, "content-type", f"unsupported media type {kind[:60]!r}", allowed))

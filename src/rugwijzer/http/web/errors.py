@@ -12,27 +12,27 @@ from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Scope
 
 from rugwijzer.access import DOMAIN, GENERIC_TEXT, GENERIC_TITLE, HOME, TEXTS, TITLES
-from rugwijzer.api.errors import ErrorInfo
 from rugwijzer.core.knowledge import LANGS, Lang
+from rugwijzer.http.api.errors import ErrorInfo
 from rugwijzer.i18n import gettext_for
+from rugwijzer.templating import jinja_environment
 
 
 @functools.cache
 def environment() -> Environment:
-    return Environment(loader=PackageLoader("rugwijzer.web", "templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return jinja_environment(PackageLoader("rugwijzer.http.web", "templates"))
 
 
 def plain_page(lang: Lang, title: str, paragraphs: Sequence[str], status: int, detail: str = "",
                login: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None) -> HTMLResponse:
     """A page with a heading, paragraphs, an optional technical detail and an optional key form."""
-    from rugwijzer.web.pages import HEADERS, STATIC_URL
+    from rugwijzer.http.web.pages import HEADERS, STATIC_URL
 
     _ = gettext_for(lang, DOMAIN)
     html = environment().get_template("plain.html.j2").render(
@@ -53,7 +53,7 @@ def error_page(info: ErrorInfo, lang: Lang) -> HTMLResponse:
 
 def scope_lang(scope: Scope) -> Lang:
     """``?lang=`` of the request, else its Accept-Language, else Dutch."""
-    from rugwijzer.api.negotiation import choose_lang
+    from rugwijzer.http.api.negotiation import choose_lang
 
     query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[-1]
     header = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept-language"), None)

@@ -5,7 +5,7 @@
   diary through DNS rebinding. Anything else gets 404: for others the diary does not exist.
 - And only to its owner: every other account on this machine reaches 127.0.0.1 too, so each
   request must carry the owner's session cookie (set by the login link ``rugwijzer serve`` prints,
-  or by the key from the 0600 key file) or the key itself; see :mod:`rugwijzer.diary.auth`. Without
+  or by the key from the 0600 key file) or the key itself; see :mod:`rugwijzer.http.web.auth`. Without
   it the answer is the login page (401), before any form is read.
 - Every form carries a per-process token, so another site cannot post to the diary (e.g. to
   delete it) from the person's browser.
@@ -22,10 +22,8 @@
 from __future__ import annotations
 
 import functools
-import ipaddress
 import json
 import secrets
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from importlib import resources
@@ -33,23 +31,24 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, PackageLoader
 from starlette.concurrency import run_in_threadpool
 
-from rugwijzer import __version__
+from rugwijzer import __version__, bootstrap
 from rugwijzer.access import LOGOUT
 from rugwijzer.core.flow import FieldError, Flow, Question, Screen, submit
 from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
-from rugwijzer.diary import auth, views
+from rugwijzer.diary import views
 from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
 from rugwijzer.diary.model import NewEntry
 from rugwijzer.diary.service import DiaryService, Emergency, History
+from rugwijzer.http.api.guard import local_only
+from rugwijzer.http.web import auth
 from rugwijzer.i18n import LOCALE_DIR, translations
 from rugwijzer.knowledge import load_flow
-from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
-from rugwijzer.storage import Database, database_url
+from rugwijzer.templating import jinja_environment
 
 PREFIX = "/diary"
 TEXT_FIELDS = ("activity", "medication", "notes")
@@ -57,7 +56,6 @@ PAIN, SEEN = "pain_score", "seen_doctor_this_episode"
 # Service error fields -> form fields (the form uses the self-check's names where it reuses them).
 FORM_FIELD = {"date": "entry_date", "pain": PAIN}
 
-clock: Callable[[], date] = date.today  # tests set the date here
 _TOKEN = secrets.token_urlsafe(32)  # per process: a page from another site cannot know it
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -72,7 +70,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
 
     async def on_login_required(request: Request, exc: Exception) -> Response:
-        from rugwijzer.web.errors import scope_lang
+        from rugwijzer.http.web.errors import scope_lang
 
         return login_page(scope_lang(request.scope), 401)
 
@@ -80,32 +78,6 @@ def install(app: FastAPI) -> None:
 
 
 # ---- guards ----------------------------------------------------------------------------------
-
-def _loopback(address: str | None) -> bool:
-    if not address:
-        return False
-    try:
-        return ipaddress.ip_address(address.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _host_name(header: str) -> str:
-    """The host name of a Host header, without the port (``[::1]:8000`` -> ``::1``)."""
-    header = header.strip().lower()
-    if header.startswith("["):
-        return header[1:].split("]", 1)[0]
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
-
-
-def local_only(request: Request) -> None:
-    """404 unless the browser, the server socket and the Host header are all this machine."""
-    server = request.scope.get("server") or (None, None)
-    host = _host_name(request.headers.get("host", ""))
-    if not (_loopback(request.client.host if request.client else None) and _loopback(server[0])
-            and (host == "localhost" or _loopback(host))):
-        raise HTTPException(status_code=404)
-
 
 def owner_only(request: Request) -> None:
     """This machine (else 404) and the diary's owner (else the login page)."""
@@ -121,35 +93,24 @@ def _check_token(form: Mapping[str, Sequence[str]]) -> None:
 
 # ---- plumbing --------------------------------------------------------------------------------
 
-_services: dict[str, DiaryService] = {}
-_services_lock = threading.Lock()
-
-
 def service() -> DiaryService:
-    """One service per configured database (tests switch databases through the settings)."""
-    url = database_url().render_as_string(hide_password=False)
-    with _services_lock:
-        if url not in _services:
-            _services[url] = DiaryService(Database(url))
-        return _services[url]
+    """The diary service, as the bootstrap wires it (one per configured database)."""
+    return bootstrap.diary_service()
 
 
 @functools.cache
 def environment(lang: Lang) -> Environment:
     """Diary templates, then the self-check's (its question partial); diary words, then web words."""
-    env = Environment(loader=ChoiceLoader([PackageLoader("rugwijzer.diary", "templates/web"),
-                                           PackageLoader("rugwijzer.diary", "templates"),
-                                           PackageLoader("rugwijzer.web", "templates")]),
-                      autoescape=True, undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
-                      trim_blocks=True, lstrip_blocks=True)
-    env.install_gettext_translations(_catalogue(lang), newstyle=True)  # type: ignore[attr-defined]
+    env = jinja_environment(ChoiceLoader([PackageLoader("rugwijzer.diary", "templates/web"),
+                                          PackageLoader("rugwijzer.diary", "templates"),
+                                          PackageLoader("rugwijzer.http.web", "templates")]), _catalogue(lang))
     env.globals.update(_result_helpers())
     return env
 
 
 def _result_helpers() -> dict[str, Any]:
     """What the self-check's result partials (why, safety net) need, for the diary's pages too."""
-    from rugwijzer.web.views import tier_number
+    from rugwijzer.http.web.views import tier_number
 
     return {"tier_number": tier_number}
 
@@ -163,7 +124,7 @@ def _catalogue(lang: Lang) -> Any:
 
 
 def _headers() -> dict[str, str]:
-    from rugwijzer.web.pages import HEADERS
+    from rugwijzer.http.web.pages import HEADERS
 
     return {**HEADERS, "Cache-Control": "no-store"}  # a diary page is never kept in any cache
 
@@ -193,10 +154,10 @@ async def _form(request: Request) -> dict[str, list[str]]:
 
 def render(template: str, lang: Lang, region: Region, status: int = 200, **context: Any) -> HTMLResponse:
     """A diary page: language links, disclaimer (with the region's number), versions."""
-    from rugwijzer.web.pages import STATIC_URL
-    from rugwijzer.web.views import LANGUAGE_NAMES
+    from rugwijzer.http.web.pages import STATIC_URL
+    from rugwijzer.http.web.views import LANGUAGE_NAMES
 
-    assessor = default_assessor()
+    assessor = bootstrap.assessor()
     explainer = assessor.explainer(lang, region)
     context.setdefault("page", "")
     html = environment(lang).get_template(template).render(
@@ -228,7 +189,7 @@ def _overview(lang: Lang, region: Region, episode_id: int | None = None,
     episodes = svc.episodes()
     chosen = next((e for e in episodes if e.id == episode_id), None) or (episodes[-1] if episodes else None)
     history = svc.history(lang, region, chosen.id) if chosen else None
-    today = clock()
+    today = bootstrap.clock()
     open_now = history is not None and history.episode.open and history.episode.id == episodes[-1].id
     form = (entry_form or _entry_form(svc, history, lang, today)) if open_now else None
     return {"history": history, "view": _history_view(history, lang, region) if history else None,
@@ -242,7 +203,7 @@ def _title(lang: Lang) -> str:
 
 
 def _history_view(history: History, lang: Lang, region: Region) -> dict[str, Any]:
-    from rugwijzer.web.views import long_date, phone_numbers
+    from rugwijzer.http.web.views import long_date, phone_numbers
 
     latest = history.latest
     return {"a": latest, "numbers": phone_numbers(latest), "changes": history.last_changes,
@@ -257,7 +218,7 @@ def _entry_form(svc: DiaryService, history: History | None, lang: Lang, today: d
                 errors: Mapping[str, str] | None = None, reason: str | None = None) -> dict[str, Any]:
     """The entry form: date, pain, what I could do, medication, notes, seen a doctor, and the alarm
     questions when they are due (weekly from the start; after a pain rise on the second try)."""
-    from rugwijzer.web.views import question_view
+    from rugwijzer.http.web.views import question_view
 
     flow = load_flow()
     if not alarm_fields and history is not None:
@@ -280,15 +241,21 @@ def _entry_form(svc: DiaryService, history: History | None, lang: Lang, today: d
 
 @router.post("/entries", response_class=HTMLResponse)
 async def add_entry(request: Request) -> Response:
+    return await _owner_form_step(request, _add_entry)
+
+
+async def _owner_form_step(request: Request,
+                           step: Callable[[dict[str, list[str]], Lang, Region], Response]) -> Response:
+    """The owner's form, read here; ``step`` (which reads and writes the diary) in a worker thread."""
     owner_only(request)
     form = await _form(request)
     lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
-    result: Response = await run_in_threadpool(_add_entry, form, lang, region)
+    result: Response = await run_in_threadpool(step, form, lang, region)
     return result
 
 
 def _add_entry(form: dict[str, list[str]], lang: Lang, region: Region) -> Response:
-    svc, flow, today = service(), load_flow(), clock()
+    svc, flow, today = service(), load_flow(), bootstrap.clock()
     web_ = translations(lang, "web").gettext
     new, errors, shown = _parse_entry(form, flow, lang)
     if new is None:
@@ -313,7 +280,7 @@ def _parse_entry(form: Mapping[str, Sequence[str]], flow: Flow,
                  lang: Lang) -> tuple[NewEntry | None, dict[str, str], list[str]]:
     """Form strings to an entry; errors by form field. ``shown`` are the alarm questions the form
     carried (they must all be answered)."""
-    from rugwijzer.web.views import error_message
+    from rugwijzer.http.web.views import error_message
 
     web_ = translations(lang, "web").gettext
     errors: dict[str, str] = {}
@@ -323,7 +290,7 @@ def _parse_entry(form: Mapping[str, Sequence[str]], flow: Flow,
     except ValueError:
         _ = views.gettext(lang)
         errors["entry_date"] = _("Fill in a date, for example %(date)s.") % {
-            "date": clock().isoformat()}
+            "date": bootstrap.clock().isoformat()}
     values: dict[str, Any] = {}
     for name in [PAIN, *shown] + ([SEEN] if SEEN in form else []):
         parsed = flow.parse_answer(flow.question(name), form.get(name, []))
@@ -348,7 +315,7 @@ def _entry_page(svc: DiaryService, lang: Lang, region: Region, form: Mapping[str
     (the form posts to ``/diary/entries#entry-check``, the id of the questions or of the errors)."""
     context = _overview(lang, region)
     history = context["history"]
-    context["form"] = _entry_form(svc, history, lang, clock(), form, alarm_fields, errors, reason)
+    context["form"] = _entry_form(svc, history, lang, bootstrap.clock(), form, alarm_fields, errors, reason)
     context["errors"] = _error_links(context["form"], errors)
     if pending or errors:
         _ = views.gettext(lang)
@@ -373,7 +340,7 @@ async def end_episode(request: Request) -> Response:
 
     def work() -> Response:
         try:
-            service().end(date.fromisoformat(_last(form.get("end_date"))), clock())
+            service().end(date.fromisoformat(_last(form.get("end_date"))), bootstrap.clock())
         except (ValueError, DiaryInputError):
             context = _overview(lang, region)
             _ = views.gettext(lang)
@@ -393,15 +360,11 @@ async def end_episode(request: Request) -> Response:
 
 @router.post("/start", response_class=HTMLResponse)
 async def start_episode(request: Request) -> Response:
-    owner_only(request)
-    form = await _form(request)
-    lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
-    result: Response = await run_in_threadpool(_start_step, form, lang, region)
-    return result
+    return await _owner_form_step(request, _start_step)
 
 
 def _start_step(form: dict[str, list[str]], lang: Lang, region: Region) -> Response:
-    flow, today = load_flow(), clock()
+    flow, today = load_flow(), bootstrap.clock()
     onset = _onset(_last(form.get("onset")), today)
     if onset is None:
         _ = views.gettext(lang)
@@ -417,11 +380,11 @@ def _start_step(form: dict[str, list[str]], lang: Lang, region: Region) -> Respo
         return _finish_start(flow, lang, region, onset, answers, today)  # the self-check's answers
     if screen is None:
         return _screen_page(flow, lang, region, onset, answers, flow.next_screen(answers) or flow.screens[0])
-    step = submit(flow, default_assessor().engine, screen, _with_duration(form, answers), answers, today)
+    step = submit(flow, bootstrap.assessor().engine, screen, _with_duration(form, answers), answers, today)
     if step.errors:
         return _screen_page(flow, lang, region, onset, step.answers, screen, step.errors, form)
     if step.emergency is not None:
-        answer = default_assessor().explainer(lang, region).explain(step.emergency)
+        answer = bootstrap.assessor().explainer(lang, region).explain(step.emergency)
         return render("diary_emergency.html.j2", lang, region, a=answer, title=answer["action"]["name"],
                       numbers=_numbers(answer))
     if step.next is not None:
@@ -455,7 +418,7 @@ async def from_check(request: Request) -> Response:
 
 def _keep_page(lang: Lang, region: Region, answers: dict[str, Any]) -> Response:
     """Confirm the day the pain began, then start (or say that a diary is already open)."""
-    today = clock()
+    today = bootstrap.clock()
     days = answers.get("duration_days")
     onset = today - timedelta(days=days) if isinstance(days, int) and 0 <= days <= 36500 else today
     latest = service().current()
@@ -491,7 +454,7 @@ def _finish_start(flow: Flow, lang: Lang, region: Region, onset: date, answers: 
 
 
 def _numbers(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
-    from rugwijzer.web.views import phone_numbers
+    from rugwijzer.http.web.views import phone_numbers
 
     return phone_numbers(answer)
 
@@ -531,7 +494,7 @@ def _with_duration(form: Mapping[str, Sequence[str]], answers: Mapping[str, Any]
 def _screen_page(flow: Flow, lang: Lang, region: Region, onset: date, answers: Mapping[str, Any],
                  screen: Screen, errors: Mapping[str, FieldError] | None = None,
                  typed: Mapping[str, Sequence[str]] | None = None) -> HTMLResponse:
-    from rugwijzer.web.views import error_message, question_view
+    from rugwijzer.http.web.views import error_message, question_view
 
     web_ = translations(lang, "web").gettext
     questions = []
@@ -564,12 +527,12 @@ async def export_file(request: Request, fmt: str, lang: str = "nl", region: str 
     owner_only(request)
     if fmt not in MEDIA:
         raise HTTPException(status_code=404)
-    from rugwijzer.diary import web_export
     from rugwijzer.diary.export import export
+    from rugwijzer.http.web import diary_export as web_export
 
     _same_site(request)
     code, reg = _lang(lang), _region(region)
-    svc, today = service(), clock()
+    svc, today = service(), bootstrap.clock()
     name = f"rugwijzer-diary-{today.isoformat()}.{fmt}"
     if web_export.busy():
         raise HTTPException(status_code=429, headers={"Retry-After": "30"})
@@ -601,8 +564,8 @@ def _streamed_export(svc: DiaryService, lang: Lang, region: Region, name: str) -
     from fastapi.responses import StreamingResponse
 
     from rugwijzer.access import TEXTS
-    from rugwijzer.diary import web_export
     from rugwijzer.diary.export import export
+    from rugwijzer.http.web import diary_export as web_export
 
     _ = views.gettext(lang)
     texts = {"progress": _("Re-assessed %(done)s of %(total)s entries"),
@@ -610,7 +573,7 @@ def _streamed_export(svc: DiaryService, lang: Lang, region: Region, name: str) -
              "download": _("Download the PDF"), "failed": _("The PDF could not be made. Please try again."),
              "busy": access(lang)(TEXTS[429])}
     page = bytes(render("diary_progress.html.j2", lang, region, title=_("Preparing your PDF")).body).decode()
-    today = clock()
+    today = bootstrap.clock()
 
     def run(progress: Any, phase: Any) -> bytes:
         return export(svc, "pdf", today, lang, region, progress=progress, phase=phase)
@@ -626,7 +589,7 @@ def _streamed_export(svc: DiaryService, lang: Lang, region: Region, name: str) -
 def export_ready(request: Request, kept: str) -> Response:
     """A prepared PDF, once (then it is gone from memory)."""
     owner_only(request)
-    from rugwijzer.diary import web_export
+    from rugwijzer.http.web import diary_export as web_export
 
     found = web_export.take(kept)
     if found is None:
@@ -678,7 +641,7 @@ def access(lang: Lang) -> Callable[[str], str]:
 def login_page(lang: Lang, status: int, error: str | None = None, used: bool = False) -> Response:
     """How to open the diary: the link ``rugwijzer serve`` printed, or the key from the key file."""
     from rugwijzer import access as texts
-    from rugwijzer.web.errors import plain_page
+    from rugwijzer.http.web.errors import plain_page
 
     _ = access(lang)
     paragraphs = [_(texts.LOGIN_USED)] if used else []

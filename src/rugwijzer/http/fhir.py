@@ -1,7 +1,11 @@
-"""FHIR R4 routes: the intake Questionnaire and the $assess operation. Stateless."""
+"""FHIR R4 routes: the intake Questionnaire and the $assess operation. Stateless.
+
+The HTTP side of FHIR: the mapping (``fhir.response``, ``fhir.outcome``) raises and builds without
+status codes; here its errors become 400 or 422 answers, rendered as OperationOutcomes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -9,14 +13,15 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from rugwijzer.api.errors import ApiError, ErrorInfo
-from rugwijzer.api.params import LANG, REGION, lang_of, parameters, region_of
+from rugwijzer import bootstrap
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.fhir.codes import FHIR_JSON, QUESTIONNAIRE_ID
+from rugwijzer.fhir.outcome import operation_outcome
 from rugwijzer.fhir.questionnaire import intake_questionnaire
-from rugwijzer.fhir.response import STATUSES, InvalidAnswers, intake_from_response, with_emergency
+from rugwijzer.fhir.response import STATUSES, InvalidAnswers, ResponseError, emergency_despite, intake_from_response
 from rugwijzer.fhir.results import assessment_bundle
-from rugwijzer.services.assessing import default_assessor
+from rugwijzer.http.api.errors import ApiError, ErrorInfo
+from rugwijzer.http.api.params import LANG, REGION, lang_of, parameters, region_of, require_content_type
 from rugwijzer.services.json_input import load_object
 
 router = APIRouter(prefix="/fhir", tags=["FHIR R4"])
@@ -34,6 +39,23 @@ _BODY_SCHEMA = {"oneOf": [
     {"type": "object", "title": "Parameters", "required": ["resourceType", "parameter"], "properties": {
         "resourceType": {"const": "Parameters"}, "parameter": {"type": "array", "items": {"type": "object"}}}},
 ]}
+
+
+_ISSUE_CODES = {400: "structure", 404: "not-found", 405: "not-supported", 413: "too-long",
+                415: "not-supported", 422: "invalid", 500: "exception"}
+
+
+def fhir_error(info: ErrorInfo) -> Response:
+    """Renderer for the /fhir prefix (see rugwijzer.http.api.errors.ErrorRouting)."""
+    outcome = operation_outcome(_ISSUE_CODES.get(info.status, "processing"), info.message, info.problems,
+                                info.emergency)
+    return Response(orjson.dumps(outcome), status_code=info.status, media_type=FHIR_JSON, headers=dict(info.headers))
+
+
+def response_error_info(exc: ResponseError, emergency: Mapping[str, Any] | None = None) -> ErrorInfo:
+    """A QuestionnaireResponse that cannot be used: 400 when it is not one at all, else 422."""
+    status = 400 if exc.kind == "structure" else 422
+    return ErrorInfo(status, exc.message, exc.fields, exc.problems, emergency=emergency)
 
 
 def fhir_response(resource: dict[str, Any], lang: str | None = None, private: bool = False) -> Response:
@@ -67,10 +89,9 @@ def _read_json(body: bytes) -> dict[str, Any]:
 
 
 def _require_fhir_json(request: Request) -> None:
-    kind = request.headers.get("content-type", FHIR_JSON).split(";")[0].strip().lower()
-    if kind not in ("", FHIR_JSON, "application/json", "application/json+fhir"):
-        raise ApiError(ErrorInfo.single(415, "content-type", f"unsupported media type {kind[:60]!r}",
-                                        "application/fhir+json or application/json"))
+    require_content_type(request, FHIR_JSON,
+                         lambda kind: kind in ("", FHIR_JSON, "application/json", "application/json+fhir"),
+                         "application/fhir+json or application/json")
 
 
 @router.post(
@@ -101,9 +122,11 @@ async def assess_response(request: Request) -> Response:
     try:
         mapped = intake_from_response(raw)
     except InvalidAnswers as exc:  # an unreadable answer never hides an emergency (contract §1)
-        raise ApiError(with_emergency(exc, chosen, region)) from None
+        raise ApiError(response_error_info(exc, emergency_despite(exc, chosen, region))) from None
+    except ResponseError as exc:
+        raise ApiError(response_error_info(exc)) from None
     try:
-        answer = default_assessor().assess(mapped.intake, mapped.authored or date.today(), chosen, region)
+        answer = bootstrap.assessor().assess(mapped.intake, mapped.authored or date.today(), chosen, region)
     except IntakeError as exc:
         raise ApiError(ErrorInfo.from_intake_error(exc)) from None
     basis = [{"reference": f"QuestionnaireResponse/{raw['id']}"}] if raw.get("id") else []

@@ -10,14 +10,14 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from rugwijzer.api.errors import JSON, ApiError, ErrorInfo
-from rugwijzer.api.examples import EXAMPLES, intake
-from rugwijzer.api.models import AssessmentAnswer, ErrorEnvelope, FlowDocument, RulesDocument
-from rugwijzer.api.params import DATE, LANG, REGION, lang_of, options, parameters
-from rugwijzer.api.schema import intake_schema
+from rugwijzer import bootstrap
 from rugwijzer.core.knowledge import Lang
 from rugwijzer.core.validation import IntakeError
-from rugwijzer.services.assessing import default_assessor
+from rugwijzer.http.api.errors import JSON, ApiError, ErrorInfo
+from rugwijzer.http.api.examples import EXAMPLES, intake
+from rugwijzer.http.api.models import AssessmentAnswer, ErrorEnvelope, FlowDocument, RulesDocument
+from rugwijzer.http.api.params import DATE, LANG, REGION, lang_of, options, parameters, require_content_type
+from rugwijzer.http.api.schema import intake_schema
 from rugwijzer.services.review import review_document
 
 EXAMPLE_DAY = date(2026, 11, 25)
@@ -32,7 +32,7 @@ def _error(status: int, description: str, examples: dict[str, Any] | None = None
 
 def _invalid(data: dict[str, Any]) -> dict[str, Any]:
     try:
-        default_assessor().assess(data, EXAMPLE_DAY, "en", "be")
+        bootstrap.assessor().assess(data, EXAMPLE_DAY, "en", "be")
     except IntakeError as exc:
         body = exc.as_dict()
         first = {"emergency": body.pop("emergency")} if "emergency" in body else {}
@@ -52,7 +52,7 @@ def _invalid_examples() -> dict[str, Any]:
 
 
 def _answer_examples() -> dict[str, Any]:
-    assessor = default_assessor()
+    assessor = bootstrap.assessor()
     return {name: {"summary": example["summary"],
                    "value": assessor.assess(example["value"], EXAMPLE_DAY, "en", "be")}
             for name, example in EXAMPLES.items() if name in ("ordinary", "urgent", "partial_emergency")}
@@ -95,10 +95,8 @@ def json_response(body: Any, lang: Lang | None = None, private: bool = False) ->
 
 
 def _require_json(request: Request) -> None:
-    kind = request.headers.get("content-type", JSON).split(";")[0].strip().lower()
-    if kind not in (JSON, "") and not kind.endswith("+json"):
-        raise ApiError(ErrorInfo.single(415, "content-type", f"unsupported media type {kind[:60]!r}",
-                                        "application/json"))
+    require_content_type(request, JSON, lambda kind: kind in (JSON, "") or kind.endswith("+json"),
+                         "application/json")
 
 
 @router.post(
@@ -125,7 +123,7 @@ async def create_assessment(request: Request) -> Response:
     chosen = options(request)
     body = await request.body()
     try:
-        answer = default_assessor().assess_text(body, chosen.day, chosen.lang, chosen.region)
+        answer = bootstrap.assessor().assess_text(body, chosen.day, chosen.lang, chosen.region)
     except IntakeError as exc:
         raise ApiError(ErrorInfo.from_intake_error(exc)) from None
     return json_response(answer, chosen.lang, private=True)
@@ -133,7 +131,7 @@ async def create_assessment(request: Request) -> Response:
 
 @functools.cache
 def _rules(lang: Lang) -> bytes:
-    return orjson.dumps(review_document(default_assessor().kb, lang))
+    return orjson.dumps(review_document(bootstrap.assessor().kb, lang))
 
 
 @router.get(
@@ -161,7 +159,7 @@ async def get_rules(request: Request) -> Response:
 def _flow_document() -> bytes:
     from rugwijzer.knowledge import load_flow
 
-    return orjson.dumps({"knowledge_version": default_assessor().kb.version,
+    return orjson.dumps({"knowledge_version": bootstrap.assessor().kb.version,
                          **load_flow().model_dump(mode="json")})
 
 
