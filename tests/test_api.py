@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from rugwijzer.api.examples import EXAMPLES, ORDINARY, STARTBACK_HIGH, intake
 from rugwijzer.api.negotiation import accept_language, choose_lang
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.web.app import create_app
 
@@ -158,7 +159,7 @@ def test_strict_types_and_values(client: TestClient, body: dict[str, Any], field
     assert field in response.text
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_an_invalid_intake_that_shows_an_emergency_carries_it_first(client: TestClient, lang: str) -> None:
     from rugwijzer.api.models import ErrorEnvelope
 

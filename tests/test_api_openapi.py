@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from rugwijzer.api.examples import EXAMPLES, STARTBACK_HIGH, intake
 from rugwijzer.api.models import AssessmentAnswer, ErrorEnvelope, RulesDocument
 from rugwijzer.core.validation import IntakeError
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.review import review_document
 from rugwijzer.web.app import create_app
@@ -68,7 +69,7 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 @pytest.mark.parametrize("data", VARIED)
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_the_answer_model_matches_the_explainer(data: dict[str, Any], lang: Any) -> None:
     answer = default_assessor().assess(data, DAY, lang, "nl")
     assert _keys_match(AssessmentAnswer, answer, "answer") == []

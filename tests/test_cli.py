@@ -16,6 +16,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from rugwijzer.cli.app import app
+from rugwijzer.languages import LANGS
 from strategies import intakes
 from support import NEUTRAL, TODAY, intake
 
@@ -139,7 +140,7 @@ def test_date_option_sets_the_milestones() -> None:
     assert run(["assess", "--date", "10/01/2026", "-"], json.dumps(intake())).exit_code == 2
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_rules_lists_every_flag_with_condition_and_source(lang: str, assessor: Any) -> None:
     result = run(["rules", "--lang", lang, "--format", "json"])
     assert result.exit_code == 0
@@ -211,7 +212,7 @@ def self_care_texts(assessor: Any, lang: str, region: str = "be") -> list[str]:
 EMERGENCY = intake(bladder_problems=True, age=60, radiation="below_knee", pain_score=8, duration_days=10)
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("region", ["be", "nl"])
 def test_an_emergency_shows_no_self_care_and_ends_with_the_112_line(assessor: Any, lang: str, region: str) -> None:
     out = shown(EMERGENCY, lang, region)
@@ -424,7 +425,7 @@ def test_rules_in_all_languages_side_by_side_as_json() -> None:
     assert doc["lang"] == "all"
     flags = section(doc, "flags")
     first = flags["rows"][0]
-    for lang in ("nl", "fr", "en"):
+    for lang in LANGS:
         assert first[f"why.{lang}"] and first[f"title.{lang}"]
     assert first["why.nl"] != first["why.fr"] != first["why.en"]
     assert "condition" in first and "condition.nl" not in first  # rules themselves are not translated
@@ -455,7 +456,7 @@ def test_rules_bad_language_is_refused() -> None:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=intakes(), lang=st.sampled_from(["nl", "fr", "en"]), region=st.sampled_from(["be", "nl"]))
+@given(data=intakes(), lang=st.sampled_from(LANGS), region=st.sampled_from(["be", "nl"]))
 def test_no_emergency_or_urgent_output_has_self_care_text(assessor: Any, data: dict[str, Any], lang: Any,
                                                           region: Any) -> None:
     """Property (issue 8): whatever the answers, the terminal output of an emergency has no medication,

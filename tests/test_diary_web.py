@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 import rugwijzer.diary.web as diary_web
 from diary_support import day, log_in
 from rugwijzer.knowledge import load_knowledge
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.storage import ENV_HOME, ENV_URL
 from rugwijzer.web.app import create_app
@@ -190,7 +191,7 @@ def plain(html_text: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", html_text)))
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_after_an_emergency_entry_the_diary_shows_no_self_care_milestones_or_safety_net(
         client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
     start_diary(client, day(0))
@@ -350,7 +351,7 @@ def test_a_post_without_the_page_token_is_refused(client: TestClient) -> None:
     assert json.loads(client.get("/diary/export/json").content)["episodes"]
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_every_page_has_the_disclaimer_labels_and_no_script(client: TestClient, monkeypatch: pytest.MonkeyPatch,
                                                             lang: str) -> None:
     start_diary(client, day(0), lang)

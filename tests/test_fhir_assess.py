@@ -19,6 +19,7 @@ from rugwijzer.api.examples import ORDINARY, STARTBACK_HIGH, intake
 from rugwijzer.core.intake import Intake
 from rugwijzer.fhir.codes import QUESTIONNAIRE_URL, system
 from rugwijzer.fhir.response import intake_from_response, questionnaire_response
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.web.app import create_app
 from strategies import intakes
@@ -137,7 +138,7 @@ def note_texts(resource: dict[str, Any]) -> str:
     return " ".join(note["text"] for note in resource.get("note", []))
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_an_emergency_care_plan_has_no_self_care_at_all(client: TestClient, lang: str) -> None:
     data = intake(bladder_problems=True, radiation="below_knee", pain_score=8, age=60)
     risk, plan = resources(assess(client, response_for(data), query=f"?lang={lang}").json())

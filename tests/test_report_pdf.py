@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from rugwijzer.cli.app import app
 from rugwijzer.core.intake import RISK_FACTORS, STARTBACK_KEYS, Intake
 from rugwijzer.i18n import LOCALE_DIR
+from rugwijzer.languages import LANGS
 from rugwijzer.report import ReportError, render_pdf
 from rugwijzer.report.fetcher import SCHEME, AssetFetcher, AssetRefused, asset_names
 from rugwijzer.report.fields import (
@@ -37,7 +38,6 @@ from rugwijzer.report.pdf import DOMAIN, assessment_context, check_lang, html_to
 from rugwijzer.services.assessing import default_assessor
 
 TODAY = date(2026, 11, 25)
-LANGS = ("nl", "fr", "en")
 REPORT_DIR = Path(__file__).parents[1] / "src" / "rugwijzer" / "report"
 
 # Every alarm answer "no": each case below changes what it is about.

@@ -22,6 +22,7 @@ import pytest
 
 from live import BROWSER_TESTS, chromium, serving
 from rugwijzer.knowledge import load_flow, load_knowledge
+from rugwijzer.languages import LANGS
 
 PHONE = {"width": 390, "height": 844}
 MAX_PAGE_BYTES = 60 * 1024
@@ -212,7 +213,7 @@ def heading(lang: str, case: str) -> str:
     return str(getattr(name, lang))
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("case", ["self_care", "soon", "urgent", "emergency"])
 def test_complete_the_self_check(page: Any, base_url: str, lang: str, case: str) -> None:
     wanted = CASES[case]

@@ -19,7 +19,8 @@ from starlette.requests import Request
 
 from rugwijzer.api.errors import ApiError, ErrorInfo
 from rugwijzer.api.negotiation import choose_lang
-from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
+from rugwijzer.core.knowledge import REGIONS, Lang, Region
+from rugwijzer.languages import LANGS
 
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 _LANGS: dict[str, Lang] = {lang: lang for lang in LANGS}

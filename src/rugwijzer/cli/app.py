@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +20,7 @@ from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.i18n import gettext_for
 from rugwijzer.knowledge import KnowledgeError
+from rugwijzer.languages import DEFAULT_LANG, LANGS
 
 app = typer.Typer(
     name="rugwijzer",
@@ -30,22 +32,9 @@ app = typer.Typer(
 )
 
 
-class LangOption(StrEnum):
-    nl = "nl"
-    fr = "fr"
-    en = "en"
-
-
 class RegionOption(StrEnum):
     be = "be"
     nl = "nl"
-
-
-class RulesLangOption(StrEnum):
-    nl = "nl"
-    fr = "fr"
-    en = "en"
-    all = "all"
 
 
 class RulesFormat(StrEnum):
@@ -54,7 +43,17 @@ class RulesFormat(StrEnum):
     json = "json"
 
 
-LangArg = Annotated[LangOption, typer.Option("--lang", "-l", help="Language of the texts.")]
+# The languages of the registry (knowledge/data/languages.yaml); the first is the default.
+def _lang_choice(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in choices:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}.")
+        return value
+    return parse
+
+
+LangArg = Annotated[str, typer.Option("--lang", "-l", parser=_lang_choice(LANGS), metavar="[" + "|".join(LANGS) + "]",
+                                      help="Language of the texts.")]
 RegionArg = Annotated[RegionOption, typer.Option("--region", "-r",
                                                  help="Phone numbers and services: be (112, 1733) or nl.")]
 
@@ -101,7 +100,7 @@ def assess(
         help="Intake JSON file; '-' or nothing reads standard input.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the assessment as JSON.")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One intake per line in, one JSON line out.")] = False,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     on: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--date", help="Assessment date YYYY-MM-DD (default: today); milestone dates count from it.")] = None,
@@ -110,7 +109,7 @@ def assess(
     from rugwijzer.services.assessing import default_assessor
 
     today = _parse_date(on)
-    lang_code: Lang = lang.value
+    lang_code: Lang = lang
     region_code: Region = region.value
     assessor = _assessor(default_assessor)
     if jsonl:
@@ -192,8 +191,9 @@ def _fail_with_problems(exc: IntakeError, lang: Lang) -> NoReturn:
 
 @app.command()
 def rules(
-    lang: Annotated[RulesLangOption, typer.Option(
-        "--lang", "-l", help="Language of the texts; 'all' shows nl, fr and en side by side.")] = RulesLangOption.nl,
+    lang: Annotated[str, typer.Option(
+        "--lang", "-l", parser=_lang_choice((*LANGS, "all")), metavar="[" + "|".join((*LANGS, "all")) + "]",
+        help=f"Language of the texts; 'all' shows {', '.join(LANGS)} side by side.")] = DEFAULT_LANG,
     fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="table, markdown or json.")] = RulesFormat.table,
 ) -> None:
     """Print every rule, threshold, text and source for clinical review (the complete audit)."""
@@ -201,14 +201,14 @@ def rules(
     from rugwijzer.knowledge import load_knowledge
 
     kb = _assessor(load_knowledge)
-    print_rules(kb, lang.value, fmt.value)
+    print_rules(kb, lang, fmt.value)
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 for your own use.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
 ) -> None:
     """Start the web app (self-check, diary, API) on this machine."""
     import uvicorn
@@ -222,9 +222,9 @@ def serve(
         auth.owner_key()  # the diary's key file, made now so that its owner can find it
     except StorageError as exc:
         _misconfigured(str(exc))
-    _ = gettext_for(lang.value)
+    _ = gettext_for(lang)
     typer.echo(f"Rugwijzer: http://{host}:{port}/  (Ctrl+C to stop)")
-    link = f"http://127.0.0.1:{port}/diary/login?code={auth.new_login_code()}&lang={lang.value}"
+    link = f"http://127.0.0.1:{port}/diary/login?code={auth.new_login_code()}&lang={lang}"
     typer.echo(_("Your diary (this link opens it once; do not share it): %(url)s") % {"url": link})
     # No access log: URLs and addresses are personal enough to keep out of logs.
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)

@@ -34,10 +34,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from rugwijzer.cli.app import LangArg, LangOption, RegionArg, RegionOption, _assessor, _parse_date, app
+from rugwijzer.cli.app import LangArg, RegionArg, RegionOption, _assessor, _parse_date, app
 from rugwijzer.core.flow import NONE, AnswerValue, FieldError, Flow, Question, Screen, conflicts, emergency_stop, token
 from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.i18n import gettext_for
+from rugwijzer.languages import DEFAULT_LANG
 from rugwijzer.services.assessing import Assessor
 
 DOMAIN = "check"
@@ -66,7 +67,7 @@ class Choice:
 
 @app.command()
 def check(
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     on: Annotated[Optional[str], typer.Option(  # noqa: UP045 (Typer needs Optional here)
         "--date", help="Assessment date YYYY-MM-DD (default: today).")] = None,
@@ -81,7 +82,7 @@ def check(
     console = Console(highlight=False)
     assessor = _assessor(default_assessor)
     flow = _assessor(load_flow)
-    _ = gettext_for(lang.value, DOMAIN)
+    _ = gettext_for(lang, DOMAIN)
 
     def keep(answers: dict[str, AnswerValue]) -> None:
         """Save before the result is shown: the result (ending with 112) stays the last thing on screen."""
@@ -90,7 +91,7 @@ def check(
             console.print(escape(_("Your answers are saved in {file}.").format(file=save)))
 
     try:
-        run_check(flow, assessor, console, _reader(console), lang.value, region.value, _parse_date(on), keep)
+        run_check(flow, assessor, console, _reader(console), lang, region.value, _parse_date(on), keep)
     except Stopped:
         Console(stderr=True).print(_("The answers stopped before the end: no advice was given."))
         raise typer.Exit(1) from None

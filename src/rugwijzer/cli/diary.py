@@ -30,7 +30,6 @@ from rich.text import Text
 
 from rugwijzer.cli.app import (
     LangArg,
-    LangOption,
     RegionArg,
     RegionOption,
     _fail,
@@ -41,6 +40,7 @@ from rugwijzer.cli.app import (
 from rugwijzer.core.knowledge import Lang
 from rugwijzer.core.validation import IntakeError, Problem
 from rugwijzer.i18n import gettext_for
+from rugwijzer.languages import DEFAULT_LANG
 
 if TYPE_CHECKING:
     from rugwijzer.core.flow import Flow, Question
@@ -224,7 +224,7 @@ def start(
     started_on: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--started-on", help="The day the answers describe, YYYY-MM-DD or 'today' (default: the onset with "
         "--intake, today when answering in the terminal).")] = None,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     interactive: InteractiveArg = None,
     today_text: TodayArg = None,
@@ -234,7 +234,7 @@ def start(
     from rugwijzer.diary.service import Emergency
     from rugwijzer.services.json_input import load_object
 
-    code: Lang = lang.value
+    code: Lang = lang
     _ = gettext_for(code, DOMAIN)
     today, onset_day = _date(today_text, "--today", date.today()), _date(onset, "--onset")
     console = Console()
@@ -298,7 +298,7 @@ def add(
         "--seen-doctor/--not-seen-doctor", help="Have you seen a doctor about this episode?")] = None,
     alarm: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--alarm", help="An alarm answer FIELD=VALUE (repeatable), e.g. --alarm fever=no.")] = None,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     interactive: InteractiveArg = None,
     today_text: TodayArg = None,
@@ -306,7 +306,7 @@ def add(
     """Add a diary entry; the alarm questions come back weekly and whenever the pain rises."""
     from rugwijzer.diary.model import NewEntry
 
-    code: Lang = lang.value
+    code: Lang = lang
     today = _date(today_text, "--today", date.today())
     ask = _interactive(interactive)
     console = Console()
@@ -411,11 +411,11 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the diary and its advice as JSON.")] = False,
     episode: Annotated[Optional[int], typer.Option(  # noqa: UP045
         "--episode", help="Show an earlier episode by its number (default: the latest).")] = None,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
 ) -> None:
     """Show an episode (the latest by default): the advice, what changed, the milestones, every entry."""
-    code: Lang = lang.value
+    code: Lang = lang
     with _errors(code):
         service = _service()
         known = [e.id for e in service.episodes()]
@@ -553,11 +553,11 @@ def _print_milestones(console: Console, answer: dict[str, Any], lang: Lang) -> N
 def end(
     on: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--date", help="The day you recovered YYYY-MM-DD (default: today).")] = None,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     today_text: TodayArg = None,
 ) -> None:
     """End the episode (recovered). A later episode starts a new diary, not counted as the first."""
-    code: Lang = lang.value
+    code: Lang = lang
     today = _date(today_text, "--today", date.today())
     with _errors(code):
         episode = _service().end(_date(on, "--date", today), today)
@@ -569,7 +569,7 @@ def end(
 def export_command(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, json or pdf.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     today_text: TodayArg = None,
 ) -> None:
@@ -577,7 +577,7 @@ def export_command(
     from rugwijzer.cli.report import _write_atomically
     from rugwijzer.diary.export import export
 
-    code: Lang = lang.value
+    code: Lang = lang
     _ = gettext_for(code, DOMAIN)
     today = _date(today_text, "--today", date.today())
     with _errors(code), _progress(code) as (progress, phase):
@@ -614,11 +614,11 @@ def _progress(lang: Lang) -> Iterator[tuple[Callable[[int, int], None], Callable
 @diary_app.command()
 def delete(
     yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete every episode and entry.")] = False,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     interactive: InteractiveArg = None,
 ) -> None:
     """Delete everything in the diary, for good (export first if you want to keep a copy)."""
-    code: Lang = lang.value
+    code: Lang = lang
     _ = gettext_for(code, DOMAIN)
     if not yes:
         if not _interactive(interactive):

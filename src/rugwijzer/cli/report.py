@@ -19,7 +19,6 @@ import typer
 
 from rugwijzer.cli.app import (
     LangArg,
-    LangOption,
     RegionArg,
     RegionOption,
     _assessor,
@@ -32,6 +31,7 @@ from rugwijzer.cli.app import (
 from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.i18n import gettext_for
+from rugwijzer.languages import DEFAULT_LANG
 from rugwijzer.services.json_input import load_object
 
 
@@ -39,7 +39,7 @@ from rugwijzer.services.json_input import load_object
 def report(
     file: Annotated[Path, typer.Argument(help="Intake JSON file; '-' reads standard input.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF ('-': standard output).")],
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     on: Annotated[Optional[str], typer.Option(  # noqa: UP045 (Typer needs Optional here)
         "--date", help="Assessment date YYYY-MM-DD (default: today).")] = None,
@@ -49,7 +49,7 @@ def report(
     from rugwijzer.services.assessing import default_assessor
 
     today = _parse_date(on)
-    lang_code: Lang = lang.value
+    lang_code: Lang = lang
     region_code: Region = region.value
     assessor = _assessor(default_assessor)
     try:

@@ -39,7 +39,7 @@ from starlette.concurrency import run_in_threadpool
 from rugwijzer import __version__
 from rugwijzer.access import LOGOUT
 from rugwijzer.core.flow import FieldError, Flow, Question, Screen, submit
-from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
+from rugwijzer.core.knowledge import REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.diary import auth, views
 from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
@@ -47,6 +47,7 @@ from rugwijzer.diary.model import NewEntry
 from rugwijzer.diary.service import DiaryService, Emergency, History
 from rugwijzer.i18n import LOCALE_DIR, translations
 from rugwijzer.knowledge import load_flow
+from rugwijzer.languages import DEFAULT_LANG, LANGS
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
 from rugwijzer.storage import Database, database_url
@@ -173,7 +174,7 @@ def _last(values: Sequence[str] | None) -> str:
 
 
 def _lang(value: str | None) -> Lang:
-    return value if value in LANGS else "nl"
+    return value if value in LANGS else DEFAULT_LANG
 
 
 def _region(value: str | None) -> Region:

@@ -18,9 +18,10 @@ from typing import Any
 from fhir.resources.R4B.questionnaire import Questionnaire
 
 from rugwijzer.core.flow import Flow, Question, Screen, token
-from rugwijzer.core.knowledge import LANGS, KnowledgeBase, Lang, Text
+from rugwijzer.core.knowledge import KnowledgeBase, Lang, Text
 from rugwijzer.fhir.codes import QUESTIONNAIRE_ID, QUESTIONNAIRE_URL, TRANSLATION, system
 from rugwijzer.fhir.enable_when import translate
+from rugwijzer.languages import LANGS
 
 EXT = "http://hl7.org/fhir/StructureDefinition"
 ITEM_CONTROL = f"{EXT}/questionnaire-itemControl"
@@ -58,7 +59,7 @@ def interface_text(message: str) -> Text:
     """An interface string of the ``api`` catalogue in every language."""
     from rugwijzer.i18n import gettext_for
 
-    return Text(**{lang: gettext_for(lang, "api")(message) for lang in LANGS})
+    return Text.model_validate({lang: gettext_for(lang, "api")(message) for lang in LANGS})
 
 
 def _text(element: str, text: Text, lang: Lang) -> dict[str, Any]:

@@ -7,14 +7,15 @@ text. Each file holds one section of :class:`~rugwijzer.core.knowledge.Knowledge
 from __future__ import annotations
 
 import functools
-from importlib import resources
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
 
-from rugwijzer.core.knowledge import KnowledgeBase
+from rugwijzer.core.knowledge import KnowledgeBase, Lang, missing_languages
+from rugwijzer.languages import KNOWLEDGE_DIR, LANGS
 
 if TYPE_CHECKING:
     from rugwijzer.core.flow import Flow
@@ -55,7 +56,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
-DATA_DIR = resources.files("rugwijzer.knowledge") / "data"
+DATA_DIR = KNOWLEDGE_DIR
 
 
 def read_documents(folder: Path | None = None) -> dict[str, Any]:
@@ -80,12 +81,17 @@ def read_documents(folder: Path | None = None) -> dict[str, Any]:
     return documents
 
 
-def build(documents: dict[str, Any]) -> KnowledgeBase:
-    """Validate the documents into a KnowledgeBase and check it; errors name file and entry."""
+def build(documents: dict[str, Any], langs: Sequence[Lang] = LANGS) -> KnowledgeBase:
+    """Validate the documents into a KnowledgeBase and check it; errors name file and entry.
+
+    Every text must be written in every registered language (``langs``), no more and no less.
+    """
     try:
         kb = KnowledgeBase.model_validate(documents)
     except ValidationError as exc:
         raise KnowledgeError(_describe(exc, documents)) from None
+    for section, filename in SECTIONS.items():
+        check_languages(getattr(kb, section), filename, langs)
     # Imported here: the engine compiles every condition, which is the deepest check of all.
     from rugwijzer.core.engine import Engine, EngineError
 
@@ -94,6 +100,13 @@ def build(documents: dict[str, Any]) -> KnowledgeBase:
     except EngineError as exc:
         raise KnowledgeError(str(exc)) from None
     return kb
+
+
+def check_languages(node: Any, where: str, langs: Sequence[Lang] = LANGS) -> None:
+    """Every text under ``node`` has exactly the languages ``langs``; else KnowledgeError naming it."""
+    problem = missing_languages(node, langs)
+    if problem:
+        raise KnowledgeError(f"{where}: {problem}")
 
 
 def _describe(exc: ValidationError, documents: dict[str, Any]) -> str:

@@ -19,8 +19,9 @@ from starlette.types import Scope
 
 from rugwijzer.access import DOMAIN, GENERIC_TEXT, GENERIC_TITLE, HOME, TEXTS, TITLES
 from rugwijzer.api.errors import ErrorInfo
-from rugwijzer.core.knowledge import LANGS, Lang
+from rugwijzer.core.knowledge import Lang
 from rugwijzer.i18n import gettext_for
+from rugwijzer.languages import LANGS
 
 
 @functools.cache
@@ -52,7 +53,7 @@ def error_page(info: ErrorInfo, lang: Lang) -> HTMLResponse:
 
 
 def scope_lang(scope: Scope) -> Lang:
-    """``?lang=`` of the request, else its Accept-Language, else Dutch."""
+    """``?lang=`` of the request, else its Accept-Language, else the default language (Dutch)."""
     from rugwijzer.api.negotiation import choose_lang
 
     query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[-1]
