@@ -127,7 +127,7 @@ def test_partial_without_emergency_names_missing_fields() -> None:
 
 
 def test_bad_option_value_is_exit_2() -> None:
-    result = run(["assess", "--lang", "de", "-"], json.dumps(intake()))
+    result = run(["assess", "--lang", "es", "-"], json.dumps(intake()))
     assert result.exit_code == 2
 
 
@@ -286,7 +286,7 @@ def test_a_soon_result_shows_two_tiers(assessor: Any) -> None:
     assert tiers["emergency"] in out and tiers["urgent"] in out and tiers["soon"] not in out
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr"])
+@pytest.mark.parametrize("lang", [lang for lang in LANGS if lang != "en"])
 def test_no_internal_ids_in_the_readable_output(lang: str) -> None:
     for data in (EMERGENCY, intake(fever=True, age=60), intake(unexplained_weight_loss=True), intake()):
         out = shown(data, lang)
@@ -430,7 +430,7 @@ def test_rules_in_all_languages_side_by_side_as_json() -> None:
     assert first["why.nl"] != first["why.fr"] != first["why.en"]
     assert "condition" in first and "condition.nl" not in first  # rules themselves are not translated
     partial = section(doc, "partial_intake")["note"]
-    assert partial.count("complete = false") == 3 and "nl: " in partial and "fr: " in partial
+    assert partial.count("complete = false") == len(LANGS) and all(f"{lang}: " in partial for lang in LANGS)
 
 
 def test_rules_in_all_languages_as_markdown_tables() -> None:
@@ -452,7 +452,7 @@ def test_rules_in_all_languages_in_the_terminal_as_blocks() -> None:
 
 
 def test_rules_bad_language_is_refused() -> None:
-    assert run(["rules", "--lang", "de"]).exit_code == 2
+    assert run(["rules", "--lang", "es"]).exit_code == 2
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -423,7 +423,7 @@ def test_report_is_a4(rendered: Any) -> None:
 def test_unsupported_language_is_refused() -> None:
     answer = default_assessor().assess(CASES["self_care"], TODAY, "en", "be")
     with pytest.raises(ValueError, match="unsupported language"):
-        render_pdf(answer, CASES["self_care"], "de")
+        render_pdf(answer, CASES["self_care"], "es")
 
 
 # --- nothing is fetched from outside the report's own assets -----------------------------------------

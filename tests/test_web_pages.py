@@ -39,7 +39,7 @@ SELF_CARE: dict[str, AnswerValue] = {
     "pain_score": 4, "risk_factors": ["sedentary_work"], "wants_startback": False,
 }
 SOON = {**SELF_CARE, "age": 62}  # the article's age rule: see a GP within a few days
-HEADINGS = {"nl": "Zelfzorg", "fr": "Prendre soin de vous", "en": "Self-care"}
+HEADINGS = {"nl": "Zelfzorg", "fr": "Prendre soin de vous", "en": "Self-care", "de": "Selbst behandeln"}
 
 
 # ---- a tiny browser ----------------------------------------------------------------------------

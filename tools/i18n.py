@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
             if not compile_only:
                 if po.exists():
                     pybabel("update", "-D", domain, "-l", lang, "-i", str(template), "-d", str(LOCALE_DIR),
-                            "--no-fuzzy-matching", "-w", "120")
+                            "--no-fuzzy-matching", "--ignore-pot-creation-date", "-w", "120")
                 else:
                     pybabel("init", "-D", domain, "-l", lang, "-i", str(template), "-d", str(LOCALE_DIR))
             pybabel("compile", "-D", domain, "-l", lang, "-d", str(LOCALE_DIR))

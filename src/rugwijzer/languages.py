@@ -32,9 +32,8 @@ class LanguageError(ValueError):
 
 @dataclass(frozen=True)
 class Language:
-    code: Lang  # as in --lang, ?lang= and the knowledge files
+    code: Lang  # as in --lang, ?lang=, the knowledge files and lang="..." of pages and PDF
     name: str  # in the language itself, for the language switcher
-    html: str  # BCP 47 tag for lang="..." of pages and PDF
     region: str  # the region whose services are shown by default
     locales: dict[str, str]  # Babel locale for dates and numbers, per region
 
@@ -55,19 +54,19 @@ def read_registry(folder: Path) -> tuple[Language, ...]:
     languages: list[Language] = []
     for n, entry in enumerate(entries):
         where = f"{REGISTRY_FILE}: languages[{n}]"
-        if not isinstance(entry, dict) or set(entry) != {"code", "name", "html", "region", "locales"}:
-            raise LanguageError(f"{where}: needs exactly code, name, html, region and locales")
+        if not isinstance(entry, dict) or set(entry) != {"code", "name", "region", "locales"}:
+            raise LanguageError(f"{where}: needs exactly code, name, region and locales")
         code, locales = entry["code"], entry["locales"]
         if not isinstance(code, str) or not _CODE.match(code):
             raise LanguageError(f"{where}: code {code!r} is not a two- or three-letter lower-case code")
         if code in {x.code for x in languages} or code == "all":
             raise LanguageError(f"{where}: code {code!r} appears twice or is reserved")
-        if not all(isinstance(entry[k], str) and entry[k] for k in ("name", "html", "region")):
-            raise LanguageError(f"{where}: name, html and region must be non-empty texts")
+        if not all(isinstance(entry[k], str) and entry[k] for k in ("name", "region")):
+            raise LanguageError(f"{where}: name and region must be non-empty texts")
         if not isinstance(locales, dict) or not locales or not all(
                 isinstance(v, str) and _LOCALE.match(v) for v in locales.values()):
             raise LanguageError(f"{where}: locales maps each region to a Babel locale such as de_BE")
-        languages.append(Language(code, entry["name"], entry["html"], entry["region"],
+        languages.append(Language(code, entry["name"], entry["region"],
                                   {str(k): v for k, v in locales.items()}))
     return tuple(languages)
 

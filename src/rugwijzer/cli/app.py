@@ -142,7 +142,8 @@ def _assessor(factory: Any) -> Any:
     try:
         return factory()
     except KnowledgeError as exc:  # a broken knowledge file must stop everything, loudly
-        Console(stderr=True).print(f"[bold red]Knowledge base error:[/] {exc}", highlight=False)
+        # escape: a message names entries as items[lifting], which Rich would read as markup
+        Console(stderr=True).print(f"[bold red]Knowledge base error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
 
 

@@ -53,6 +53,8 @@ def N_(message: str) -> str:
 
 
 TITLE = N_("Rugwijzer: questions about low back pain")
+DESCRIPTION = N_("linkId = intake field of the Rugwijzer contract; POST the QuestionnaireResponse to "
+                 "QuestionnaireResponse/$assess.")
 
 
 def interface_text(message: str) -> Text:
@@ -98,8 +100,7 @@ class QuestionnaireBuilder:
             "status": "active",
             "subjectType": ["Patient"],
             "language": lang,
-            "description": (f"{kb.messages.disclaimer[lang]} linkId = intake field of the Rugwijzer contract; "
-                            "POST the QuestionnaireResponse to QuestionnaireResponse/$assess."),
+            "description": f"{kb.messages.disclaimer[lang]} {interface_text(DESCRIPTION)[lang]}",
             **_text("copyright", kb.startback.notice, lang),
             "item": [self.group(screen) for screen in self.flow.screens],
         }
