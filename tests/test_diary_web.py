@@ -419,7 +419,7 @@ def test_with_errors_the_page_opens_at_the_error_summary(client: TestClient, mon
     assert unanswered.text.count('id="entry-check"') == 1
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr"])
+@pytest.mark.parametrize("lang", ["nl", "fr", "de"])
 def test_the_not_saved_message_is_translated(client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
     start_diary(client, day(0), lang)
     set_today(monkeypatch, day(1))
@@ -428,7 +428,8 @@ def test_the_not_saved_message_is_translated(client: TestClient, monkeypatch: py
             "pain_score": "8"}
     text = client.post("/diary/entries", data=data).text
     wanted = {"nl": "Nog niet bewaard: beantwoord eerst deze vragen.",
-              "fr": "Pas encore enregistré : répondez d'abord à ces questions."}[lang]
+              "fr": "Pas encore enregistré : répondez d'abord à ces questions.",
+              "de": "Noch nicht gespeichert: Beantworten Sie zuerst diese Fragen."}[lang]
     assert html.unescape(text).count(wanted) == 2  # at the top, and as the questions' heading
 
 

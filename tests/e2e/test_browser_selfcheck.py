@@ -347,6 +347,10 @@ def test_the_language_switch_keeps_the_answers(page: Any, base_url: str) -> None
     click_and_wait(page, '#flow button[value="back"]')
     assert page.input_value("#q-age") == "40"
     check_page(page, "fr/first-screen-filled")
+    click_and_wait(page, 'form.languages button[value="de"]')  # and on into German: still the same answers
+    assert page.get_attribute("html", "lang") == "de"
+    assert page.input_value("#q-age") == "40"
+    check_page(page, "de/first-screen-filled")
 
 
 def test_it_works_without_javascript(browser: Any, base_url: str) -> None:
