@@ -264,3 +264,12 @@ def test_the_german_texts_keep_the_numbers_and_placeholders_of_the_others() -> N
         assert numbers <= set(re.findall(r"\d+", text["de"])), where
         names = {f[1] for f in string.Formatter().parse(text["en"]) if f[1]}
         assert names == {f[1] for f in string.Formatter().parse(text["de"]) if f[1]}, where
+
+
+def test_the_terminal_self_check_speaks_german() -> None:
+    # 35, male, 3 days, no alarm signs, pain 4, about the same, then "0" (no / none of these) to the end.
+    answers = "35\n2\n3\n1\n0\n0\n0\n0\n0\n0\n4\n2\n" + "0\n" * 40
+    result = CliRunner().invoke(app, ["check", "--lang", "de", "--date", TODAY], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Rugwijzer-Selbsttest" in result.stdout and "Selbst behandeln" in result.stdout
+    assert_german("rugwijzer check", result.stdout)
