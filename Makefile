@@ -52,19 +52,9 @@ bench: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-# Interface strings of the command line, of the error and login pages (access) and of the screening
-# report (screening): extract, merge into the nl/fr/en catalogues, compile. Translate the new entries in
-# src/rugwijzer/locale/<lang>/LC_MESSAGES/cli.po, access.po and screening.po, then run it again.
+# Interface strings (gettext): extract every domain of rugwijzer.i18n.DOMAINS, merge it into the
+# catalogue of every language of the registry (knowledge/data/languages.yaml; a new language gets new
+# catalogues), compile. Translate the new entries in src/rugwijzer/locale/<lang>/LC_MESSAGES/<domain>.po,
+# then run it again. See docs/languages.md.
 i18n: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -k N_ --no-location --omit-header --sort-output \
-		-o src/rugwijzer/locale/cli.pot src/rugwijzer/cli/app.py src/rugwijzer/cli/common.py src/rugwijzer/cli/render.py src/rugwijzer/cli/screen.py src/rugwijzer/services
-	$(VENV)/bin/pybabel update -D cli -i src/rugwijzer/locale/cli.pot -d src/rugwijzer/locale --no-fuzzy-matching
-	$(VENV)/bin/pybabel compile -D cli -d src/rugwijzer/locale
-	$(VENV)/bin/pybabel extract -k N_ --no-location --omit-header --sort-output \
-		-o src/rugwijzer/locale/access.pot src/rugwijzer/access.py
-	$(VENV)/bin/pybabel update -D access -i src/rugwijzer/locale/access.pot -d src/rugwijzer/locale --no-fuzzy-matching
-	$(VENV)/bin/pybabel compile -D access -d src/rugwijzer/locale
-	$(VENV)/bin/pybabel extract -F src/rugwijzer/screening/babel.cfg -k N_ --no-location --omit-header --sort-output \
-		-o src/rugwijzer/locale/screening.pot src/rugwijzer/screening
-	$(VENV)/bin/pybabel update -D screening -i src/rugwijzer/locale/screening.pot -d src/rugwijzer/locale --no-fuzzy-matching
-	$(VENV)/bin/pybabel compile -D screening -d src/rugwijzer/locale
+	$(PY) tools/i18n.py

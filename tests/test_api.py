@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from rugwijzer.http.api.examples import EXAMPLES, ORDINARY, STARTBACK_HIGH, intake
 from rugwijzer.http.api.negotiation import accept_language, choose_lang
 from rugwijzer.http.web.app import create_app
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import default_assessor
 
 URL = "/api/v1/assessments"
@@ -89,13 +90,15 @@ def test_lang_query_wins_over_accept_language(client: TestClient) -> None:
 
 
 def test_accept_language_is_used_without_lang(client: TestClient) -> None:
-    response = post(client, ORDINARY, **{"Accept-Language": "de-DE, en;q=0.4, fr;q=0.8"})
+    response = post(client, ORDINARY, **{"Accept-Language": "es-ES, en;q=0.4, fr;q=0.8"})
     assert response.json()["lang"] == "fr"
     assert response.headers["content-language"] == "fr"
+    german = post(client, ORDINARY, **{"Accept-Language": "de-BE, fr;q=0.8"})
+    assert german.json()["lang"] == "de" and german.headers["content-language"] == "de"
 
 
 @pytest.mark.parametrize(("header", "lang"), [
-    (None, None), ("", None), ("*", None), ("de", None), ("en", "en"), ("EN-gb", "en"),
+    (None, None), ("", None), ("*", None), ("es", None), ("de", "de"), ("de-DE", "de"), ("en", "en"), ("EN-gb", "en"),
     ("nl-BE,nl;q=0.9", "nl"), ("fr;q=0.2, en;q=0.3", "en"), ("en;q=0, fr", "fr"), ("fr;q=bad, en;q=0.1", "en"),
 ])
 def test_accept_language_parsing(header: str | None, lang: str | None) -> None:
@@ -119,7 +122,7 @@ def test_the_date_is_the_assessment_date(client: TestClient) -> None:
     assert answer["assessed_on"] == DAY and answer["onset"] == "2026-11-22"
 
 
-@pytest.mark.parametrize("query", ["&lang=de", "&region=fr", "&date=yesterday", "&date=1066-10-14"])
+@pytest.mark.parametrize("query", ["&lang=es", "&region=fr", "&date=yesterday", "&date=1066-10-14"])
 def test_bad_query_parameters_are_named(client: TestClient, query: str) -> None:
     response = post(client, ORDINARY, query)
     assert response.status_code == 422
@@ -158,7 +161,7 @@ def test_strict_types_and_values(client: TestClient, body: dict[str, Any], field
     assert field in response.text
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_an_invalid_intake_that_shows_an_emergency_carries_it_first(client: TestClient, lang: str) -> None:
     from rugwijzer.http.api.models import ErrorEnvelope
 

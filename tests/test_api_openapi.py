@@ -14,6 +14,7 @@ from rugwijzer.core.validation import IntakeError
 from rugwijzer.http.api.examples import EXAMPLES, STARTBACK_HIGH, intake
 from rugwijzer.http.api.models import AssessmentAnswer, ErrorEnvelope, RulesDocument
 from rugwijzer.http.web.app import create_app
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.services.review import review_document
 
@@ -68,7 +69,7 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 @pytest.mark.parametrize("data", VARIED)
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_the_answer_model_matches_the_explainer(data: dict[str, Any], lang: Any) -> None:
     answer = default_assessor().assess(data, DAY, lang, "nl")
     assert _keys_match(AssessmentAnswer, answer, "answer") == []

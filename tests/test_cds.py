@@ -14,6 +14,7 @@ from rugwijzer.fhir.codes import QUESTIONNAIRE_URL
 from rugwijzer.fhir.response import questionnaire_response
 from rugwijzer.http.api.examples import ORDINARY, STARTBACK_HIGH, intake
 from rugwijzer.http.web.app import create_app
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import default_assessor
 
 SERVICE = "/cds-services/rugwijzer-lbp-triage"
@@ -186,7 +187,7 @@ def test_errors_use_the_api_error_format(client: TestClient) -> None:
     assert "error" in client.put(SERVICE).json()
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_an_emergency_card_has_one_destination_and_no_self_care(client: TestClient, lang: str) -> None:
     data = intake(bladder_problems=True, age=60, radiation="below_knee", startback=STARTBACK_HIGH)
     card = cards(client, response_for(data), query=f"?lang={lang}")[0]

@@ -13,6 +13,7 @@ from diary_support import all_clear, baseline, day
 from rugwijzer.cli.app import app
 from rugwijzer.core.flow import token
 from rugwijzer.knowledge import load_flow
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.storage import ENV_HOME, ENV_URL
 
@@ -217,7 +218,7 @@ def test_a_bad_intake_file_names_the_field(tmp_path: Path) -> None:
     assert code == 2 and "pain_score" in out
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_an_emergency_entry_ends_with_the_112_line_and_shows_no_milestones(started: Path, lang: str) -> None:
     emergency = [a.replace("bladder_problems=no", "bladder_problems=yes").replace("fever=no", "fever=yes")
                  for a in alarms()]

@@ -13,6 +13,7 @@ from rugwijzer.diary.model import Entry, Episode, NewEntry
 from rugwijzer.diary.service import DiaryService
 from rugwijzer.knowledge import load_flow
 from rugwijzer.knowledge.diary_rules import load_rules
+from rugwijzer.languages import LANGS
 from rugwijzer.storage import Database
 
 RULES = load_rules()
@@ -129,7 +130,7 @@ def test_every_alarm_question_has_its_wording_in_the_self_check_flow() -> None:
     flow = load_flow()
     for name in RULES.all_alarm_fields:
         label = flow.question(name).label
-        assert label is not None and all(label[lang] for lang in ("nl", "fr", "en"))
+        assert label is not None and all(label[lang] for lang in LANGS)
 
 
 def test_follow_up_questions_come_with_the_answers_they_depend_on() -> None:

@@ -20,6 +20,7 @@ from diary_support import day, log_in
 from rugwijzer import bootstrap
 from rugwijzer.http.web.app import create_app
 from rugwijzer.knowledge import load_knowledge
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import default_assessor
 from rugwijzer.storage import ENV_HOME, ENV_URL
 
@@ -191,7 +192,7 @@ def plain(html_text: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", html_text)))
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_after_an_emergency_entry_the_diary_shows_no_self_care_milestones_or_safety_net(
         client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
     start_diary(client, day(0))
@@ -351,7 +352,7 @@ def test_a_post_without_the_page_token_is_refused(client: TestClient) -> None:
     assert json.loads(client.get("/diary/export/json").content)["episodes"]
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_every_page_has_the_disclaimer_labels_and_no_script(client: TestClient, monkeypatch: pytest.MonkeyPatch,
                                                             lang: str) -> None:
     start_diary(client, day(0), lang)
@@ -419,7 +420,7 @@ def test_with_errors_the_page_opens_at_the_error_summary(client: TestClient, mon
     assert unanswered.text.count('id="entry-check"') == 1
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr"])
+@pytest.mark.parametrize("lang", ["nl", "fr", "de"])
 def test_the_not_saved_message_is_translated(client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
     start_diary(client, day(0), lang)
     set_today(monkeypatch, day(1))
@@ -428,7 +429,8 @@ def test_the_not_saved_message_is_translated(client: TestClient, monkeypatch: py
             "pain_score": "8"}
     text = client.post("/diary/entries", data=data).text
     wanted = {"nl": "Nog niet bewaard: beantwoord eerst deze vragen.",
-              "fr": "Pas encore enregistré : répondez d'abord à ces questions."}[lang]
+              "fr": "Pas encore enregistré : répondez d'abord à ces questions.",
+              "de": "Noch nicht gespeichert: Beantworten Sie zuerst diese Fragen."}[lang]
     assert html.unescape(text).count(wanted) == 2  # at the top, and as the questions' heading
 
 

@@ -21,8 +21,7 @@ from rugwijzer.fhir.enable_when import translate
 from rugwijzer.fhir.questionnaire import intake_questionnaire
 from rugwijzer.fhir.response import questionnaire_response
 from rugwijzer.knowledge import load_flow, load_knowledge
-
-LANGS = ["nl", "fr", "en"]
+from rugwijzer.languages import LANGS
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ from rugwijzer.core.flow import (
 from rugwijzer.core.intake import OPTIONAL_FIELDS, REQUIRED_FIELDS, STARTBACK_KEYS
 from rugwijzer.core.validation import IntakeError, parse_intake
 from rugwijzer.knowledge import load_flow, load_knowledge, read_questions
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import Assessor
 from support import TODAY, examples
 
@@ -456,4 +457,4 @@ def test_every_text_is_in_three_languages(flow: Flow) -> None:
     for screen, question in [*flow.questions(), *flow.fields()]:
         for text in (screen.title, question.label, *(o.label for o in question.options)):
             assert text is not None
-            assert all(text[lang].strip() for lang in ("nl", "fr", "en"))
+            assert all(text[lang].strip() for lang in LANGS)

@@ -28,6 +28,7 @@ from rugwijzer.core.flow import NONE, AnswerValue, FieldError, Flow, Question, S
 from rugwijzer.core.intake import Intake
 from rugwijzer.core.validation import parse_intake
 from rugwijzer.knowledge import load_flow
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import Assessor
 from support import TODAY
 
@@ -155,7 +156,7 @@ def walk_web(client: TestClient, flow: Flow, wanted: dict[str, AnswerValue], lan
 
 # ---- issue 9: screens, answers, reading time ---------------------------------------------------
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_a_typical_self_care_case_is_six_screens_and_sixteen_answers(client: TestClient, flow: Flow,
                                                                       lang: str) -> None:
     run = walk_web(client, flow, TYPICAL, lang)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from rugwijzer.core.knowledge import LANGS
 from rugwijzer.i18n import LOCALE_DIR
+from rugwijzer.languages import LANGS
 
 TEMPLATES = sorted(LOCALE_DIR.glob("*.pot"))
 

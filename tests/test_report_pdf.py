@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from rugwijzer.cli.app import app
 from rugwijzer.core.intake import RISK_FACTORS, STARTBACK_KEYS, Intake
 from rugwijzer.i18n import LOCALE_DIR
+from rugwijzer.languages import LANGS
 from rugwijzer.report import ReportError, render_pdf
 from rugwijzer.report.fetcher import SCHEME, AssetFetcher, AssetRefused, asset_names
 from rugwijzer.report.fields import (
@@ -37,7 +38,6 @@ from rugwijzer.report.pdf import DOMAIN, assessment_context, check_lang, html_to
 from rugwijzer.services.assessing import default_assessor
 
 TODAY = date(2026, 11, 25)
-LANGS = ("nl", "fr", "en")
 REPORT_DIR = Path(__file__).parents[1] / "src" / "rugwijzer" / "report"
 
 # Every alarm answer "no": each case below changes what it is about.
@@ -423,7 +423,7 @@ def test_report_is_a4(rendered: Any) -> None:
 def test_unsupported_language_is_refused() -> None:
     answer = default_assessor().assess(CASES["self_care"], TODAY, "en", "be")
     with pytest.raises(ValueError, match="unsupported language"):
-        render_pdf(answer, CASES["self_care"], "de")
+        render_pdf(answer, CASES["self_care"], "es")
 
 
 # --- nothing is fetched from outside the report's own assets -----------------------------------------

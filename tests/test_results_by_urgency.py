@@ -26,12 +26,13 @@ from rugwijzer.cli.app import app as cli
 from rugwijzer.core.knowledge import KnowledgeBase, Text
 from rugwijzer.http.web.app import create_app
 from rugwijzer.knowledge import load_flow, load_knowledge
+from rugwijzer.languages import LANGS
 from rugwijzer.report import render_pdf
 from rugwijzer.services.assessing import default_assessor
 from strategies import intakes
 from support import TODAY
 
-LANGS = st.sampled_from(["nl", "fr", "en"])
+LANGS = st.sampled_from(LANGS)
 REGIONS = st.sampled_from(["be", "nl"])
 
 

@@ -26,6 +26,7 @@ from rugwijzer.core.flow import AnswerValue, Flow, Question, token
 from rugwijzer.core.intake import RISK_FACTORS
 from rugwijzer.http.web.app import create_app
 from rugwijzer.knowledge import load_flow, load_knowledge
+from rugwijzer.languages import LANGS
 from rugwijzer.services.assessing import default_assessor
 
 MAX_PAGE_BYTES = 60 * 1024
@@ -38,7 +39,7 @@ SELF_CARE: dict[str, AnswerValue] = {
     "pain_score": 4, "risk_factors": ["sedentary_work"], "wants_startback": False,
 }
 SOON = {**SELF_CARE, "age": 62}  # the article's age rule: see a GP within a few days
-HEADINGS = {"nl": "Zelfzorg", "fr": "Prendre soin de vous", "en": "Self-care"}
+HEADINGS = {"nl": "Zelfzorg", "fr": "Prendre soin de vous", "en": "Self-care", "de": "Selbst behandeln"}
 
 
 # ---- a tiny browser ----------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def test_the_stylesheet_is_served_by_the_app_and_small(client: TestClient) -> No
 
 # ---- the flow ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_a_self_care_check_in_each_language(client: TestClient, flow: Flow, lang: str) -> None:
     page, screens = complete(client, flow, SELF_CARE, lang)
     assert 1 < screens <= len(flow.screens)
@@ -317,7 +318,7 @@ def self_care_texts(lang: str, region: str = "be") -> list[str]:
             med["muscle_relaxants"]]
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_an_emergency_result_starts_with_112_and_shows_nothing_of_self_care(client: TestClient, flow: Flow,
                                                                              lang: str) -> None:
     page = result(client, flow, EMERGENCY, lang)
@@ -345,7 +346,7 @@ def test_an_emergency_result_starts_with_112_and_shows_nothing_of_self_care(clie
     assert getattr(knowledge.messages.disclaimer, lang).format(emergency_number="112") in page.unescaped
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_an_urgent_result_adds_paracetamol_only_and_the_112_tier(client: TestClient, flow: Flow,
                                                                   lang: str) -> None:
     page = result(client, flow, URGENT, lang)
@@ -402,7 +403,7 @@ def test_the_not_recommended_list_shows_the_three_most_relevant_and_folds_the_re
 
 # ---- a result read in one screen first (issue 9 §2) ---------------------------------------------
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("wanted", [SELF_CARE, SOON, URGENT, EMERGENCY], ids=["self_care", "soon", "urgent",
                                                                            "emergency"])
 def test_the_top_of_the_result_says_what_where_and_why_in_about_120_words(client: TestClient, flow: Flow,
@@ -442,7 +443,7 @@ def test_every_risk_factor_has_its_words_in_three_languages() -> None:
     texts = load_knowledge().risk_factors
     assert set(texts) == {*RISK_FACTORS, "pregnancy"}
     for entry in texts.values():
-        for lang in ("nl", "fr", "en"):
+        for lang in LANGS:
             assert entry.you[lang] and entry.advice[lang]  # type: ignore[index]
         assert " :" in entry.advice.fr or ":" not in entry.advice.fr  # French typography
         assert "?" not in entry.advice.fr.replace(" ?", "")
@@ -614,7 +615,7 @@ def extracted(domain: str) -> set[str]:
 
 
 @pytest.mark.parametrize("domain", ["web", "check"])
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_every_interface_string_is_translated_and_compiled(domain: str, lang: str) -> None:
     folder = LOCALE / lang / "LC_MESSAGES"
     with (folder / f"{domain}.po").open("rb") as po_file:

@@ -11,20 +11,32 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from gettext import NullTranslations
-from pathlib import Path
 
 from babel.support import Translations
 
-from rugwijzer.core.knowledge import LANGS, Lang
+from rugwijzer.languages import LOCALE_DIR, Lang, language
 
-LOCALE_DIR = Path(__file__).parent / "locale"
+__all__ = ["DOMAINS", "LOCALE_DIR", "N_", "gettext_for", "translations"]
+
+# The catalogues (gettext domains) and the sources each is extracted from, relative to the package.
+# ``make i18n`` (tools/i18n.py) extracts, updates and compiles each of them for every language of
+# the registry, with the one extraction config ``locale/babel.cfg``.
+DOMAINS: dict[str, tuple[str, ...]] = {
+    "cli": ("cli/app.py", "cli/common.py", "cli/render.py", "cli/screen.py", "services"),
+    "access": ("access.py",),
+    "web": ("http/web",),  # the diary's pages (http/web/diary*.py) are left to "diary" by babel.cfg
+    "check": ("cli/interview.py",),
+    "report": ("report", "cli/report.py"),
+    "diary": ("diary", "http/web/diary.py", "http/web/diary_export.py", "http/web/diary_api.py", "cli/diary.py"),
+    "api": ("fhir", "cds", "http/fhir.py", "http/cds.py"),
+    "screening": ("screening",),
+}
 
 
 @functools.cache
 def translations(lang: Lang, domain: str = "cli") -> NullTranslations:
     """The catalogue of ``domain`` for ``lang``."""
-    if lang not in LANGS:
-        raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGS)}")
+    language(lang)  # ValueError naming the choices for an unknown language
     return Translations.load(str(LOCALE_DIR), [lang], domain=domain)
 
 

@@ -22,6 +22,7 @@ import pytest
 
 from live import BROWSER_TESTS, WIDEST, chromium, serving
 from rugwijzer.knowledge import load_flow, load_knowledge
+from rugwijzer.languages import LANGS
 
 PHONE = {"width": 390, "height": 844}
 MAX_PAGE_BYTES = 60 * 1024
@@ -214,7 +215,7 @@ def heading(lang: str, case: str) -> str:
     return str(getattr(name, lang))
 
 
-@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("case", ["self_care", "soon", "urgent", "emergency"])
 def test_complete_the_self_check(page: Any, base_url: str, lang: str, case: str) -> None:
     wanted = CASES[case]
@@ -348,6 +349,10 @@ def test_the_language_switch_keeps_the_answers(page: Any, base_url: str) -> None
     click_and_wait(page, '#flow button[value="back"]')
     assert page.input_value("#q-age") == "40"
     check_page(page, "fr/first-screen-filled")
+    click_and_wait(page, 'form.languages button[value="de"]')  # and on into German: still the same answers
+    assert page.get_attribute("html", "lang") == "de"
+    assert page.input_value("#q-age") == "40"
+    check_page(page, "de/first-screen-filled")
 
 
 def test_it_works_without_javascript(browser: Any, base_url: str) -> None:

@@ -39,14 +39,14 @@ def _reasons(answer: Answer, labels: dict[str, str]) -> list[str]:
     return [*lines, ""]
 
 
-def _startback(answer: Answer) -> list[str]:
+def _startback(answer: Answer, labels: dict[str, str]) -> list[str]:
     startback = answer["startback"]
     if not startback:
         return []
     # The matched care is self-care advice: left out when a doctor decides today (clinical-rules §10).
     care = f" {startback['care']}" if answer["expectations"] else ""
-    return [f"STarT Back: {startback['name']} (total {startback['total']}/9, psychosocial "
-            f"{startback['psychosocial']}/5).{care}", "", f"_{startback['notice']}_", ""]
+    scores = labels["startback"] % {"total": startback["total"], "psychosocial": startback["psychosocial"]}
+    return [f"STarT Back: {startback['name']} ({scores}).{care}", "", f"_{startback['notice']}_", ""]
 
 
 def _detail(answer: Answer, labels: dict[str, str]) -> str:
@@ -56,7 +56,7 @@ def _detail(answer: Answer, labels: dict[str, str]) -> str:
         parts += [labels["partial"], ""]
     if answer["flags"]:
         parts += _reasons(answer, labels)
-    parts += _startback(answer)
+    parts += _startback(answer, labels)
     parts.append(f"_{answer['disclaimer']}_")
     return "\n".join(parts)
 

@@ -16,9 +16,9 @@ import typer
 from rugwijzer.cli import diary, report, screen
 from rugwijzer.cli.common import (
     LangArg,
-    LangOption,
     RegionArg,
     RegionOption,
+    RulesLangArg,
     fail_with_problems,
     gettext_for,
     lines,
@@ -28,6 +28,7 @@ from rugwijzer.cli.common import (
     parse_date,
     read_input,
 )
+from rugwijzer.languages import DEFAULT_LANG
 
 if TYPE_CHECKING:
     from rugwijzer.core.knowledge import Lang, Region
@@ -43,13 +44,6 @@ app = typer.Typer(
     # double the time ``rugwijzer --help`` takes.
     rich_markup_mode=None,
 )
-
-
-class RulesLangOption(StrEnum):
-    nl = "nl"
-    fr = "fr"
-    en = "en"
-    all = "all"
 
 
 class RulesFormat(StrEnum):
@@ -81,7 +75,7 @@ def assess(
         help="Intake JSON file; '-' or nothing reads standard input.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the assessment as JSON.")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One intake per line in, one JSON line out.")] = False,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     on: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--date", help="Assessment date YYYY-MM-DD (default: today); milestone dates count from it.")] = None,
@@ -93,7 +87,7 @@ def assess(
     from rugwijzer.core.validation import IntakeError
 
     today = parse_date(on)
-    lang_code: Lang = lang.value
+    lang_code: Lang = lang
     region_code: Region = region.value
     assessor = or_exit(bootstrap.assessor)
     if jsonl:
@@ -128,8 +122,7 @@ def assess(
 
 @app.command()
 def rules(
-    lang: Annotated[RulesLangOption, typer.Option(
-        "--lang", "-l", help="Language of the texts; 'all' shows nl, fr and en side by side.")] = RulesLangOption.nl,
+    lang: RulesLangArg = DEFAULT_LANG,
     fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="table, markdown or json.")] = RulesFormat.table,
 ) -> None:
     """Print every rule, threshold, text and source for clinical review (the complete audit)."""
@@ -137,14 +130,14 @@ def rules(
     from rugwijzer.knowledge import load_knowledge
 
     kb = or_exit(load_knowledge)
-    print_rules(kb, lang.value, fmt.value)
+    print_rules(kb, lang, fmt.value)
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 for your own use.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
 ) -> None:
     """Start the web app (self-check, diary, API) on this machine."""
     import uvicorn
@@ -158,9 +151,9 @@ def serve(
         auth.owner_key()  # the diary's key file, made now so that its owner can find it
     except StorageError as exc:
         misconfigured(str(exc))
-    _ = gettext_for(lang.value)
+    _ = gettext_for(lang)
     typer.echo(f"Rugwijzer: http://{host}:{port}/  (Ctrl+C to stop)")
-    link = f"http://127.0.0.1:{port}/diary/login?code={auth.new_login_code()}&lang={lang.value}"
+    link = f"http://127.0.0.1:{port}/diary/login?code={auth.new_login_code()}&lang={lang}"
     typer.echo(_("Your diary (this link opens it once; do not share it): %(url)s") % {"url": link})
     # No access log: URLs and addresses are personal enough to keep out of logs.
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
@@ -168,7 +161,7 @@ def serve(
 
 @app.command()
 def check(
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     on: Annotated[Optional[str], typer.Option(  # noqa: UP045 (Typer needs Optional here)
         "--date", help="Assessment date YYYY-MM-DD (default: today).")] = None,
@@ -179,7 +172,7 @@ def check(
     """Answer the self-check questions one by one, then see what to do (the same advice as assess)."""
     from rugwijzer.cli.interview import check_in_terminal
 
-    check_in_terminal(lang.value, region.value, parse_date(on), save)
+    check_in_terminal(lang, region.value, parse_date(on), save)
 
 
 app.add_typer(diary.diary_app, name="diary")

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, NoReturn, TypeVar
 
 import typer
 
+from rugwijzer.languages import LANGS
+
 if TYPE_CHECKING:
     from rugwijzer.core.knowledge import Lang
     from rugwijzer.core.validation import IntakeError
@@ -25,18 +27,25 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class LangOption(StrEnum):
-    nl = "nl"
-    fr = "fr"
-    en = "en"
-
-
 class RegionOption(StrEnum):
     be = "be"
     nl = "nl"
 
 
-LangArg = Annotated[LangOption, typer.Option("--lang", "-l", help="Language of the texts.")]
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in choices:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}.")
+        return value
+    return parse
+
+
+# The languages of the registry (knowledge/data/languages.yaml): a new language needs no code here.
+LangArg = Annotated[str, typer.Option("--lang", "-l", parser=_one_of(LANGS), metavar="[" + "|".join(LANGS) + "]",
+                                      help="Language of the texts.")]
+RulesLangArg = Annotated[str, typer.Option(
+    "--lang", "-l", parser=_one_of((*LANGS, "all")), metavar="[" + "|".join((*LANGS, "all")) + "]",
+    help=f"Language of the texts; 'all' shows {', '.join(LANGS)} side by side.")]
 RegionArg = Annotated[RegionOption, typer.Option("--region", "-r",
                                                  help="Phone numbers and services: be (112, 1733) or nl.")]
 

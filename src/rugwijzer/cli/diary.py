@@ -25,7 +25,6 @@ import typer
 
 from rugwijzer.cli.common import (
     LangArg,
-    LangOption,
     RegionArg,
     RegionOption,
     fail,
@@ -34,6 +33,7 @@ from rugwijzer.cli.common import (
     misconfigured,
     write_atomically,
 )
+from rugwijzer.languages import DEFAULT_LANG
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -227,7 +227,7 @@ def start(
     started_on: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--started-on", help="The day the answers describe, YYYY-MM-DD or 'today' (default: the onset with "
         "--intake, today when answering in the terminal).")] = None,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     interactive: InteractiveArg = None,
     today_text: TodayArg = None,
@@ -240,7 +240,7 @@ def start(
     from rugwijzer.diary.service import Emergency
     from rugwijzer.services.json_input import load_object
 
-    code: Lang = lang.value
+    code: Lang = lang
     _ = gettext_for(code, DOMAIN)
     today, onset_day = _date(today_text, "--today", date.today()), _date(onset, "--onset")
     console = Console()
@@ -304,7 +304,7 @@ def add(
         "--seen-doctor/--not-seen-doctor", help="Have you seen a doctor about this episode?")] = None,
     alarm: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--alarm", help="An alarm answer FIELD=VALUE (repeatable), e.g. --alarm fever=no.")] = None,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     interactive: InteractiveArg = None,
     today_text: TodayArg = None,
@@ -314,7 +314,7 @@ def add(
 
     from rugwijzer.diary.model import NewEntry
 
-    code: Lang = lang.value
+    code: Lang = lang
     today = _date(today_text, "--today", date.today())
     ask = _interactive(interactive)
     console = Console()
@@ -420,14 +420,14 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the diary and its advice as JSON.")] = False,
     episode: Annotated[Optional[int], typer.Option(  # noqa: UP045
         "--episode", help="Show an earlier episode by its number (default: the latest).")] = None,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
 ) -> None:
     """Show an episode (the latest by default): the advice, what changed, the milestones, every entry."""
     import orjson
     from rich.console import Console
 
-    code: Lang = lang.value
+    code: Lang = lang
     with _errors(code):
         service = _service()
         known = [e.id for e in service.episodes()]
@@ -579,11 +579,11 @@ def _print_milestones(console: Console, answer: Answer, lang: Lang) -> None:
 def end(
     on: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--date", help="The day you recovered YYYY-MM-DD (default: today).")] = None,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     today_text: TodayArg = None,
 ) -> None:
     """End the episode (recovered). A later episode starts a new diary, not counted as the first."""
-    code: Lang = lang.value
+    code: Lang = lang
     today = _date(today_text, "--today", date.today())
     with _errors(code):
         episode = _service().end(_date(on, "--date", today), today)
@@ -595,14 +595,14 @@ def end(
 def export_command(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, json or pdf.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     today_text: TodayArg = None,
 ) -> None:
     """Export everything in the diary (every episode and entry) as CSV, JSON or PDF."""
     from rugwijzer.diary.export import export
 
-    code: Lang = lang.value
+    code: Lang = lang
     _ = gettext_for(code, DOMAIN)
     today = _date(today_text, "--today", date.today())
     with _errors(code), _progress(code) as (progress, phase):
@@ -640,11 +640,11 @@ def _progress(lang: Lang) -> Iterator[tuple[Callable[[int, int], None], Callable
 @diary_app.command()
 def delete(
     yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete every episode and entry.")] = False,
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     interactive: InteractiveArg = None,
 ) -> None:
     """Delete everything in the diary, for good (export first if you want to keep a copy)."""
-    code: Lang = lang.value
+    code: Lang = lang
     _ = gettext_for(code, DOMAIN)
     if not yes:
         if not _interactive(interactive):

@@ -17,7 +17,6 @@ import typer
 
 from rugwijzer.cli.common import (
     LangArg,
-    LangOption,
     RegionArg,
     RegionOption,
     fail,
@@ -28,6 +27,7 @@ from rugwijzer.cli.common import (
     read_input,
     write_atomically,
 )
+from rugwijzer.languages import DEFAULT_LANG
 
 if TYPE_CHECKING:
     from rugwijzer.core.knowledge import Lang, Region
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 def report(
     file: Annotated[Path, typer.Argument(help="Intake JSON file; '-' reads standard input.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF ('-': standard output).")],
-    lang: LangArg = LangOption.nl,
+    lang: LangArg = DEFAULT_LANG,
     region: RegionArg = RegionOption.be,
     on: Annotated[Optional[str], typer.Option(  # noqa: UP045 (Typer needs Optional here)
         "--date", help="Assessment date YYYY-MM-DD (default: today).")] = None,
@@ -48,7 +48,7 @@ def report(
     from rugwijzer.services.json_input import load_object
 
     today = parse_date(on)
-    lang_code: Lang = lang.value
+    lang_code: Lang = lang
     region_code: Region = region.value
     assessor = or_exit(bootstrap.assessor)
     try:

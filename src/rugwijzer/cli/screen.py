@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from rugwijzer.cli.common import or_exit
-from rugwijzer.core.knowledge import LANGS, Lang
 from rugwijzer.i18n import gettext_for
+from rugwijzer.languages import LANGS
 
 _OUTPUT_SUFFIXES = (".parquet", ".csv")  # the message below names them
 
@@ -135,13 +135,9 @@ def _check_spark(_: Any) -> None:
 
 def _write_report(_: Any, connection: Any, report: Path, lang: str, group_by: str | None, min_cell: int) -> None:
     from rugwijzer.screening.outputs import private_files
+    from rugwijzer.screening.report import render_report
 
-    try:
-        from rugwijzer.screening.report import render_report  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        _stop(_("The report is not available in this installation."))
-    code: Lang = lang  # type: ignore[assignment]
-    html = render_report(connection, "results", lang=code, group_by=group_by, min_cell=min_cell)
+    html = render_report(connection, "results", lang=lang, group_by=group_by, min_cell=min_cell)
     with private_files():
         report.write_text(html, encoding="utf-8")
     report.chmod(0o600)

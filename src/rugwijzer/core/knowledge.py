@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Annotated, Literal
+from collections.abc import Iterator, Sequence
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-Lang = Literal["nl", "fr", "en"]
-LANGS: tuple[Lang, ...] = ("nl", "fr", "en")
+# A language code. Which languages exist is data (rugwijzer.languages, knowledge/data/languages.yaml):
+# the core accepts a text in any language, and the loader checks that every text has every language.
+Lang: TypeAlias = str
+_LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 Level = Literal["emergency", "urgent", "soon", "routine"]
 Urgency = Literal["emergency", "urgent", "soon", "routine", "self_care"]
 URGENCIES: tuple[Urgency, ...] = ("self_care", "routine", "soon", "urgent", "emergency")  # low → high
@@ -31,24 +34,70 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
-class Text(_Strict):
-    """One message in every language, side by side so a reviewer sees them together."""
+class Text(BaseModel):
+    """One message in every language, side by side so a reviewer sees them together.
 
-    nl: NonEmpty
-    fr: NonEmpty
-    en: NonEmpty
+    The keys are language codes (``nl: ...``, ``de: ...``); the loader checks that each text has
+    exactly the registered languages (``rugwijzer.knowledge.check_languages``).
+    """
 
-    @model_validator(mode="after")
-    def _known_placeholders(self) -> Text:
-        for lang in LANGS:
-            names = {f[1] for f in string.Formatter().parse(getattr(self, lang)) if f[1]}
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _texts(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not data:
+            raise ValueError("expected a text per language, e.g. {nl: ..., fr: ..., en: ..., de: ...}")
+        texts: dict[str, str] = {}
+        for lang, text in data.items():
+            if not isinstance(lang, str) or not _LANG_CODE.match(lang):
+                raise ValueError(f"{lang!r} is not a language code")
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(f"the text in {lang} must be a non-empty string")
+            names = {f[1] for f in string.Formatter().parse(text) if f[1]}
             if names - PLACEHOLDERS:
                 raise ValueError(f"unknown placeholder(s) {sorted(names - PLACEHOLDERS)} in {lang}")
-        return self
+            texts[lang] = text.strip()
+        return texts
+
+    @property
+    def langs(self) -> tuple[Lang, ...]:
+        """The languages this text is written in."""
+        return tuple(self.__pydantic_extra__ or {})
 
     def __getitem__(self, lang: Lang) -> str:
-        text: str = getattr(self, lang)
-        return text
+        texts: dict[str, str] = self.__pydantic_extra__ or {}
+        return texts[lang]
+
+
+def texts_of(node: object, path: str = "") -> Iterator[tuple[str, Text]]:
+    """Every :class:`Text` under ``node`` (a model, list or dict), with where it is, e.g.
+    ``items[lifting].title``."""
+    if isinstance(node, Text):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for field, value in node:
+            yield from texts_of(value, f"{path}.{field}" if path else field)
+    elif isinstance(node, (list, tuple)):
+        for n, item in enumerate(node):
+            name = next((getattr(item, a) for a in ("id", "key", "field", "value")
+                         if isinstance(getattr(item, a, None), str)), n)
+            yield from texts_of(item, f"{path}[{name}]")
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from texts_of(item, f"{path}.{key}" if path else str(key))
+
+
+def missing_languages(node: object, langs: Sequence[Lang]) -> str | None:
+    """None when every text under ``node`` is in exactly the languages ``langs``; else what is wrong
+    with the first text that is not, naming where it is."""
+    for path, text in texts_of(node):
+        missing, extra = [x for x in langs if x not in text.langs], [x for x in text.langs if x not in langs]
+        if missing or extra:
+            problems = ([f"missing {', '.join(missing)}"] if missing else []) + (
+                [f"{', '.join(extra)} is not one of its languages"] if extra else [])
+            return f"{path or '(top)'}: every text needs {', '.join(langs)}: {'; '.join(problems)}"
+    return None
 
 
 class Reference(_Strict):

@@ -18,9 +18,10 @@ from typing import Any
 from fhir.resources.R4B.questionnaire import Questionnaire
 
 from rugwijzer.core.flow import Flow, Question, Screen, token
-from rugwijzer.core.knowledge import LANGS, KnowledgeBase, Lang, Text
+from rugwijzer.core.knowledge import KnowledgeBase, Lang, Text
 from rugwijzer.fhir.codes import QUESTIONNAIRE_ID, QUESTIONNAIRE_URL, TRANSLATION, system
 from rugwijzer.fhir.enable_when import translate
+from rugwijzer.languages import LANGS
 
 EXT = "http://hl7.org/fhir/StructureDefinition"
 ITEM_CONTROL = f"{EXT}/questionnaire-itemControl"
@@ -52,13 +53,15 @@ def N_(message: str) -> str:
 
 
 TITLE = N_("Rugwijzer: questions about low back pain")
+DESCRIPTION = N_("linkId = intake field of the Rugwijzer contract; POST the QuestionnaireResponse to "
+                 "QuestionnaireResponse/$assess.")
 
 
 def interface_text(message: str) -> Text:
     """An interface string of the ``api`` catalogue in every language."""
     from rugwijzer.i18n import gettext_for
 
-    return Text(**{lang: gettext_for(lang, "api")(message) for lang in LANGS})
+    return Text.model_validate({lang: gettext_for(lang, "api")(message) for lang in LANGS})
 
 
 def _text(element: str, text: Text, lang: Lang) -> dict[str, Any]:
@@ -97,8 +100,7 @@ class QuestionnaireBuilder:
             "status": "active",
             "subjectType": ["Patient"],
             "language": lang,
-            "description": (f"{kb.messages.disclaimer[lang]} linkId = intake field of the Rugwijzer contract; "
-                            "POST the QuestionnaireResponse to QuestionnaireResponse/$assess."),
+            "description": f"{kb.messages.disclaimer[lang]} {interface_text(DESCRIPTION)[lang]}",
             **_text("copyright", kb.startback.notice, lang),
             "item": [self.group(screen) for screen in self.flow.screens],
         }

@@ -69,7 +69,8 @@ def _labels(lang: Lang) -> dict[str, str]:
             "level.emergency": _("emergency: now"),
             "level.urgent": _("a doctor today"),
             "level.soon": _("the GP within a few days"),
-            "level.routine": _("plan a visit")}
+            "level.routine": _("plan a visit"),
+            "startback": _("total %(total)s/9, psychosocial %(psychosocial)s/5")}
 
 
 PUBLIC_URL = "RUGWIJZER_PUBLIC_URL"  # e.g. https://rugwijzer.example.org behind a proxy

@@ -137,7 +137,7 @@ async def assess_response(request: Request) -> Response:
     f"/Questionnaire/{QUESTIONNAIRE_ID}",
     summary="The intake as a FHIR R4 Questionnaire",
     description=("Generated from the question flow: linkId = the contract's field name (startback.<key> for "
-                 "STarT Back), coded answer options, nl/fr/en through the translation extension (the base "
+                 "STarT Back), coded answer options, every language through the translation extension (the base "
                  "language is ?lang= or Accept-Language), enableWhen for the skip logic where FHIR can say it."),
     response_model=None,
     responses={200: {"description": "the Questionnaire", "content": {FHIR_JSON: {"schema": {

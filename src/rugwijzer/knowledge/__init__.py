@@ -7,17 +7,18 @@ text. Each file holds one section of :class:`~rugwijzer.core.knowledge.Knowledge
 from __future__ import annotations
 
 import functools
-from importlib import resources
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rugwijzer.core.errors import KnowledgeBaseError
+from rugwijzer.languages import KNOWLEDGE_DIR, LANGS, REGISTRY_FILE
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from rugwijzer.core.flow import Flow
-    from rugwijzer.core.knowledge import KnowledgeBase
+    from rugwijzer.core.knowledge import KnowledgeBase, Lang
 
 SECTIONS: dict[str, str] = {
     "meta": "meta.yaml",
@@ -39,7 +40,7 @@ class KnowledgeError(KnowledgeBaseError):
 
 
 
-DATA_DIR = resources.files("rugwijzer.knowledge") / "data"
+DATA_DIR = KNOWLEDGE_DIR  # RUGWIJZER_KNOWLEDGE_DIR moves it (see rugwijzer.languages)
 
 
 def read_yaml(filename: str, folder: Path | None = None) -> Any:
@@ -74,8 +75,11 @@ def read_documents(folder: Path | None = None) -> dict[str, Any]:
     return documents
 
 
-def build(documents: dict[str, Any]) -> KnowledgeBase:
-    """Validate the documents into a KnowledgeBase and check it; errors name file and entry."""
+def build(documents: dict[str, Any], langs: Sequence[Lang] = LANGS) -> KnowledgeBase:
+    """Validate the documents into a KnowledgeBase and check it; errors name file and entry.
+
+    Every text must be written in every registered language (``langs``), no more and no less.
+    """
     from pydantic import ValidationError
 
     from rugwijzer.core.knowledge import KnowledgeBase
@@ -84,6 +88,8 @@ def build(documents: dict[str, Any]) -> KnowledgeBase:
         kb = KnowledgeBase.model_validate(documents)
     except ValidationError as exc:
         raise KnowledgeError(_describe(exc, documents)) from None
+    for section, filename in SECTIONS.items():
+        check_languages(getattr(kb, section), filename, langs)
     from rugwijzer.core.engine import Engine
     from rugwijzer.core.errors import KnowledgeBaseError
     from rugwijzer.knowledge.checks import check_consistency
@@ -94,6 +100,15 @@ def build(documents: dict[str, Any]) -> KnowledgeBase:
     except KnowledgeBaseError as exc:
         raise KnowledgeError(str(exc)) from None
     return kb
+
+
+def check_languages(node: Any, where: str, langs: Sequence[Lang] = LANGS) -> None:
+    """Every text under ``node`` has exactly the languages ``langs``; else KnowledgeError naming it."""
+    from rugwijzer.core.knowledge import missing_languages
+
+    problem = missing_languages(node, langs)
+    if problem:
+        raise KnowledgeError(f"{where}: {problem}")
 
 
 def _describe(exc: ValidationError, documents: dict[str, Any]) -> str:
@@ -157,8 +172,8 @@ def _cache_key() -> str:
 
     from rugwijzer import __version__
 
-    digest = hashlib.sha256(f"{__version__}|{sys.version}|{pydantic.VERSION}".encode())
-    for filename in SECTIONS.values():
+    digest = hashlib.sha256(f"{__version__}|{sys.version}|{pydantic.VERSION}|{','.join(LANGS)}".encode())
+    for filename in (*SECTIONS.values(), REGISTRY_FILE):
         digest.update(filename.encode() + b"\0" + (DATA_DIR / filename).read_bytes() + b"\0")
     return digest.hexdigest()[:32]
 

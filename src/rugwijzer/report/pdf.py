@@ -31,8 +31,9 @@ from jinja2 import BaseLoader, Environment, PackageLoader
 
 from rugwijzer.core.answer import Answer
 from rugwijzer.core.errors import OperationalError
-from rugwijzer.core.knowledge import LANGS, Lang
+from rugwijzer.core.knowledge import Lang
 from rugwijzer.i18n import translations
+from rugwijzer.languages import babel_locale, language
 from rugwijzer.report.fields import N_, readable_answers
 from rugwijzer.templating import jinja_environment
 
@@ -50,20 +51,13 @@ LEVEL_LABELS: dict[str, str] = {
     "routine": N_("routine"),
 }
 
-_BABEL_LOCALES: dict[tuple[str, str], str] = {
-    ("nl", "be"): "nl_BE", ("nl", "nl"): "nl_NL",
-    ("fr", "be"): "fr_BE", ("fr", "nl"): "fr_BE",
-    ("en", "be"): "en_GB", ("en", "nl"): "en_GB",
-}
 
 class ReportError(OperationalError):
     """The report could not be made (e.g. a template asked for something outside its assets)."""
 
 
 def check_lang(lang: str) -> Lang:
-    if lang not in LANGS:
-        raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGS)}")
-    return lang
+    return language(lang).code
 
 
 def long_date(value: str | date | None, lang: str, region: str = "be") -> str:
@@ -71,7 +65,7 @@ def long_date(value: str | date | None, lang: str, region: str = "be") -> str:
     if value is None:
         return ""
     day = value if isinstance(value, date) else date.fromisoformat(value)
-    return format_date(day, "long", locale=_BABEL_LOCALES.get((lang, region), lang))
+    return format_date(day, "long", locale=babel_locale(lang, region))
 
 
 @functools.cache

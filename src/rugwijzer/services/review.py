@@ -17,8 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from rugwijzer.core.knowledge import LANGS, REGIONS, KnowledgeBase, Lang, Region, RegionInfo, Text
+from rugwijzer.core.knowledge import REGIONS, KnowledgeBase, Lang, Region, RegionInfo, Text
 from rugwijzer.i18n import N_, gettext_for
+from rugwijzer.languages import LANGS
 
 ReviewLang: TypeAlias = Lang | Literal["all"]
 Cell: TypeAlias = str | Mapping[str, str]  # a plain value, or a text per language

@@ -24,7 +24,7 @@ from rugwijzer.core.flow.model import (
 )
 from rugwijzer.core.flow.runner import Flow, condition_key
 from rugwijzer.core.intake import REQUIRED_FIELDS, Intake, StartBackAnswers
-from rugwijzer.core.knowledge import KnowledgeBase, Text
+from rugwijzer.core.knowledge import KnowledgeBase, Text, missing_languages
 
 # ---- building and checking ---------------------------------------------------------------------
 
@@ -37,6 +37,9 @@ def build_flow(document: Any, kb: KnowledgeBase) -> Flow:
     alarm_fields = _alarm_fields(kb)
     screens = tuple(_complete_screen(s, parsed.texts, kb, alarm_fields) for s in parsed.screens)
     flow = Flow(texts=parsed.texts, screens=screens)
+    problem = missing_languages(flow, kb.meta.title.langs)  # the knowledge base's languages
+    if problem:
+        raise FlowError(problem)
     _check_fields(flow)
     flow._conditions.update(_compile_conditions(flow))
     return flow
@@ -94,7 +97,7 @@ def _complete_question(question: Question, texts: dict[str, Text], kb: Knowledge
                          for o in options]
     completed = question.model_copy(update=update)
     if completed.label is None or any(o.label is None for o in completed.options):
-        raise FlowError(f"{question.field}: every question and option needs a label in nl, fr and en")
+        raise FlowError(f"{question.field}: every question and option needs a label in every language")
     return completed
 
 
@@ -112,7 +115,7 @@ def _complete_checklist(question: Question, texts: dict[str, Text], kb: Knowledg
     completed = question.model_copy(update={"items": items, "options": options,
                                             "alarm": any(i.alarm for i in items)})
     if completed.label is None:
-        raise FlowError(f"{question.field}: every question and option needs a label in nl, fr and en")
+        raise FlowError(f"{question.field}: every question and option needs a label in every language")
     return completed
 
 

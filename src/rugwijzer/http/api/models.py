@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rugwijzer.core.flow import Flow
 from rugwijzer.core.knowledge import Lang, Level, Region, Urgency
+from rugwijzer.languages import LANGS
 
 
 class _Out(BaseModel):
@@ -142,7 +143,7 @@ class AssessmentAnswer(_Out):
                                                         "emergency")
     prognosis: list[str] = Field(description="what to expect; empty for emergency and urgent")
     disclaimer: str = Field(description="Rugwijzer does not replace a doctor")
-    lang: Lang
+    lang: Lang = Field(json_schema_extra={"enum": list(LANGS)}, description="a language of the registry")
     region: Region
 
 
@@ -188,7 +189,7 @@ class RulesDocument(_Out):
     """Every rule, threshold, item and source of the knowledge base, as review tables."""
 
     knowledge_version: str
-    lang: Lang
+    lang: Lang = Field(json_schema_extra={"enum": list(LANGS)}, description="a language of the registry")
     sections: list[RulesSection]
 
 

@@ -1,6 +1,7 @@
 """Which language and region the texts of an answer are in.
 
-``?lang=`` wins over ``Accept-Language``; without either the texts are Dutch (``nl``). ``?region=``
+``?lang=`` wins over ``Accept-Language``; without either the texts are in the registry's first
+language (Dutch, ``nl``). ``?region=``
 (``be`` or ``nl``) picks the phone numbers and services; Belgium by default.
 """
 
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 import functools
 
-from rugwijzer.core.knowledge import LANGS, Lang
+from rugwijzer.languages import DEFAULT_LANG, LANGS, Lang
 
-DEFAULT_LANG: Lang = "nl"
+__all__ = ["DEFAULT_LANG", "accept_language", "choose_lang"]
 
 
 def _weighted(header: str) -> list[tuple[float, int, str]]:
@@ -32,7 +33,7 @@ def _weighted(header: str) -> list[tuple[float, int, str]]:
 
 
 def accept_language(header: str | None) -> Lang | None:
-    """The best of nl/fr/en an Accept-Language header asks for, or None when it asks for none."""
+    """The best registered language an Accept-Language header asks for, or None when it asks for none."""
     return _best(header[:500]) if header else None
 
 

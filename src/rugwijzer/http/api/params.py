@@ -17,10 +17,11 @@ from urllib.parse import unquote_plus
 
 from starlette.requests import Request
 
-from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
+from rugwijzer.core.knowledge import REGIONS, Lang, Region
 from rugwijzer.core.validation import EARLIEST, LATEST
 from rugwijzer.http.api.errors import ApiError, ErrorInfo
 from rugwijzer.http.api.negotiation import choose_lang
+from rugwijzer.languages import LANGS
 
 _LANGS: dict[str, Lang] = {lang: lang for lang in LANGS}
 _REGIONS: dict[str, Region] = {region: region for region in REGIONS}

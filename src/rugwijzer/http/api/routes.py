@@ -142,8 +142,8 @@ def _rules(lang: Lang) -> bytes:
                  "medication caution and text, plan/avoid/tips condition and text, every text shown to people "
                  "with the phone numbers of each region resolved, the question flow's skip logic, the "
                  "partial-intake rule, the diary thresholds, the differences between sources and the references. "
-                 "Texts in one language (?lang= or Accept-Language); `rugwijzer rules --lang all` shows nl, fr "
-                 "and en side by side."),
+                 "Texts in one language (?lang= or Accept-Language); `rugwijzer rules --lang all` shows every "
+                 "language side by side."),
     response_model=None,
     responses={200: {"model": RulesDocument, "description": "the review tables"}, **COMMON_ERRORS},
     openapi_extra=parameters(LANG),
@@ -168,7 +168,7 @@ def _flow_document() -> bytes:
     summary="The question flow as data",
     description=("The screens of the self-check in order, each with its questions: the intake field each "
                  "fills (startback.<key> for STarT Back; helpers only steer the flow), the kind of answer, "
-                 "the options with their contract values, texts in nl/fr/en, and ask_when: the condition "
+                 "the options with their contract values, texts in every language, and ask_when: the condition "
                  "(in the knowledge base's condition language, over earlier answers) under which a screen "
                  "or question is asked. The same flow is served as a FHIR Questionnaire at "
                  "/fhir/Questionnaire/rugwijzer-intake."),

@@ -37,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 from rugwijzer import __version__, bootstrap
 from rugwijzer.access import LOGOUT
 from rugwijzer.core.flow import FieldError, Flow, Question, Screen, submit
-from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
+from rugwijzer.core.knowledge import REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.diary import views
 from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
@@ -47,6 +47,7 @@ from rugwijzer.http.api.guard import local_only
 from rugwijzer.http.web import auth
 from rugwijzer.i18n import LOCALE_DIR, translations
 from rugwijzer.knowledge import load_flow
+from rugwijzer.languages import DEFAULT_LANG, LANGS
 from rugwijzer.services.json_input import depth_problem, too_deep
 from rugwijzer.templating import jinja_environment
 
@@ -134,7 +135,7 @@ def _last(values: Sequence[str] | None) -> str:
 
 
 def _lang(value: str | None) -> Lang:
-    return value if value in LANGS else "nl"
+    return value if value in LANGS else DEFAULT_LANG
 
 
 def _region(value: str | None) -> Region:

@@ -18,9 +18,10 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import Scope
 
 from rugwijzer.access import DOMAIN, GENERIC_TEXT, GENERIC_TITLE, HOME, TEXTS, TITLES
-from rugwijzer.core.knowledge import LANGS, Lang
+from rugwijzer.core.knowledge import Lang
 from rugwijzer.http.api.errors import ErrorInfo
 from rugwijzer.i18n import gettext_for
+from rugwijzer.languages import LANGS
 from rugwijzer.templating import jinja_environment
 
 
@@ -52,7 +53,7 @@ def error_page(info: ErrorInfo, lang: Lang) -> HTMLResponse:
 
 
 def scope_lang(scope: Scope) -> Lang:
-    """``?lang=`` of the request, else its Accept-Language, else Dutch."""
+    """``?lang=`` of the request, else its Accept-Language, else the default language (Dutch)."""
     from rugwijzer.http.api.negotiation import choose_lang
 
     query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[-1]

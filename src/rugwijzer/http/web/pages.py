@@ -34,11 +34,12 @@ from jinja2 import Environment, PackageLoader
 
 from rugwijzer import __version__, bootstrap
 from rugwijzer.core.flow import AnswerValue, FieldError, Flow, Screen, conflicts, emergency_stop, submit
-from rugwijzer.core.knowledge import LANGS, REGIONS, Lang, Region
+from rugwijzer.core.knowledge import REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.http.web import views
 from rugwijzer.i18n import translations
 from rugwijzer.knowledge import load_flow
+from rugwijzer.languages import DEFAULT_LANG, LANGS, language
 from rugwijzer.services.assessing import Assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
 from rugwijzer.templating import jinja_environment
@@ -77,7 +78,7 @@ class State:
 
     def __init__(self, form: Mapping[str, Sequence[str]], flow: Flow) -> None:
         self.form = form
-        self.lang: Lang = _choose(form.get("lang"), LANGS, "nl")
+        self.lang: Lang = _choose(form.get("lang"), LANGS, DEFAULT_LANG)
         self.region: Region = _choose(form.get("region"), REGIONS, "be")
         self.view: View = _choose(form.get("view"), ("start", "screen", "result"), "start")
         self.action: Action = _choose(form.get("action"), ("start", "next", "back", "edit", "stay"), "next")
@@ -87,6 +88,11 @@ class State:
 
 def _last(values: Sequence[str] | None) -> str:
     return values[-1] if values else ""
+
+
+def _default_region(lang: Lang) -> Region:
+    region = language(lang).region
+    return region if region in REGIONS else "be"
 
 
 def _choose(values: Sequence[str] | None, allowed: Sequence[Any], default: Any) -> Any:
@@ -117,10 +123,10 @@ def _screen(flow: Flow, screen_id: str) -> Screen | None:
 # ---- routes ------------------------------------------------------------------------------------
 
 @router.get("/", response_class=HTMLResponse)
-def start_page(lang: str = "nl", region: str = "be") -> HTMLResponse:
-    """The start page; ``?lang=fr`` or ``?lang=en`` switches the language."""
-    lang_code: Lang = lang if lang in LANGS else "nl"
-    region_code: Region = region if region in REGIONS else "be"
+def start_page(lang: str = DEFAULT_LANG, region: str = "") -> HTMLResponse:
+    """The start page; ``?lang=fr``, ``?lang=de``, ... switches the language."""
+    lang_code: Lang = lang if lang in LANGS else DEFAULT_LANG
+    region_code: Region = region if region in REGIONS else _default_region(lang_code)
     return _render("start.html.j2", lang_code, region_code, view="start", title=None)
 
 

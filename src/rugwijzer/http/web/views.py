@@ -17,14 +17,13 @@ from babel.dates import format_date
 
 from rugwijzer.core.flow import AnswerValue, FieldError, Question, split_duration, token
 from rugwijzer.core.knowledge import KnowledgeBase, Lang
+from rugwijzer.languages import NAMES, babel_locale
 
 Gettext = Callable[[str], str]
 Form = Mapping[str, Sequence[str]]
 
 # Each language named in its own language: that is how people recognise theirs in the switch.
-LANGUAGE_NAMES: dict[str, str] = {"nl": "Nederlands", "fr": "Français", "en": "English"}
-_DATE_LOCALES = {("nl", "be"): "nl_BE", ("nl", "nl"): "nl_NL", ("fr", "be"): "fr_BE",
-                 ("fr", "nl"): "fr_BE", ("en", "be"): "en_GB", ("en", "nl"): "en_GB"}
+LANGUAGE_NAMES: dict[str, str] = NAMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +164,7 @@ def long_date(value: str | None, lang: str, region: str) -> str:
     """A date in words in the page's language (25 november 2026); '' for None."""
     if not value:
         return ""
-    return format_date(date.fromisoformat(value), "long", locale=_DATE_LOCALES.get((lang, region), lang))
+    return format_date(date.fromisoformat(value), "long", locale=babel_locale(lang, region))
 
 
 def phone_numbers(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
