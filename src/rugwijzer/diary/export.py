@@ -17,6 +17,7 @@ from typing import Any, Literal
 import orjson
 
 from rugwijzer import __version__
+from rugwijzer.core.answer import Answer
 from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.diary.followup import Step
 from rugwijzer.diary.service import DiaryService, History, Progress
@@ -54,7 +55,7 @@ def csv_headings(lang: Lang) -> list[str]:
     return [_(CSV_HEADINGS[name]) for name in CSV_COLUMNS]
 
 
-def _assessed(step: Step, answer: Mapping[str, Any]) -> dict[str, Any]:
+def _assessed(step: Step, answer: Answer) -> dict[str, Any]:
     return {"date": step.on.isoformat(), "day": step.day, "entry_id": step.entry.id if step.entry else None,
             "pain": step.pain, "trend": step.trend, "episode": answer["episode"], "urgency": answer["urgency"],
             "flags": [{"id": f["id"], "level": f["level"]} for f in answer["flags"]]}
@@ -127,12 +128,12 @@ class _CsvWords:
         return "; ".join(self.explainer.flags[i]["title"] if i in self.explainer.flags else str(i) for i in ids)
 
 
-def _csv_step(step: Step, answer: Mapping[str, Any], baseline: Mapping[str, Any], words: _CsvWords) -> dict[str, Any]:
+def _csv_step(step: Step, answer: Answer, baseline: Mapping[str, Any], words: _CsvWords) -> dict[str, Any]:
     from rugwijzer.diary.views import answers_text, trend_label
 
-    kind = answer.get("episode_text") or {}
+    kind = answer["episode_text"]
     row: dict[str, Any] = {"date": step.on.isoformat(), "day": step.day, "pain": step.pain,
-                           "trend": trend_label(step.trend, words.lang), "episode": kind.get("name", ""),
+                           "trend": trend_label(step.trend, words.lang), "episode": kind["name"] if kind else "",
                            "urgency": answer["action"]["name"], "flags": "; ".join(f["title"] for f in answer["flags"])}
     entry = step.entry
     if entry is None:

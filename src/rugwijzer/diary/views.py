@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rugwijzer.core.answer import Answer
 from rugwijzer.core.knowledge import Lang
 from rugwijzer.diary.chart import ChartText, Milestone, Point, pain_chart_svg
 from rugwijzer.diary.followup import Step, changes
@@ -65,7 +66,7 @@ class Row:
     """One line of the diary table (the chart's text alternative)."""
 
     step: Step
-    answer: Mapping[str, Any]
+    answer: Answer
     new_flags: tuple[str, ...]
     milestones: tuple[str, ...]
 

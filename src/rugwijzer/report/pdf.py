@@ -141,7 +141,7 @@ def render_document(template: str, context: Mapping[str, Any], lang: str,
     return pdf
 
 
-def assessment_context(answer: Mapping[str, Any], intake: Mapping[str, Any], lang: str) -> dict[str, Any]:
+def assessment_context(answer: Answer, intake: Mapping[str, Any], lang: str) -> dict[str, Any]:
     """What ``assessment.html.j2`` shows: the answer, the intake in words and formatted dates."""
     code = check_lang(lang)
     catalogue = translations(code, DOMAIN)

@@ -36,6 +36,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rugwijzer import __version__, bootstrap
 from rugwijzer.access import LOGOUT
+from rugwijzer.core.answer import Answer
 from rugwijzer.core.flow import FieldError, Flow, Question, Screen, submit
 from rugwijzer.core.knowledge import REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
@@ -454,7 +455,7 @@ def _finish_start(flow: Flow, lang: Lang, region: Region, onset: date, answers: 
     return _redirect(lang, region, "start")
 
 
-def _numbers(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _numbers(answer: Answer) -> list[tuple[str, str]]:
     from rugwijzer.http.web.views import phone_numbers
 
     return phone_numbers(answer)

@@ -15,6 +15,7 @@ from typing import Any
 
 from babel.dates import format_date
 
+from rugwijzer.core.answer import Answer
 from rugwijzer.core.flow import AnswerValue, FieldError, Question, split_duration, token
 from rugwijzer.core.knowledge import KnowledgeBase, Lang
 from rugwijzer.languages import NAMES, babel_locale
@@ -167,7 +168,7 @@ def long_date(value: str | None, lang: str, region: str) -> str:
     return format_date(date.fromisoformat(value), "long", locale=babel_locale(lang, region))
 
 
-def phone_numbers(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
+def phone_numbers(answer: Answer) -> list[tuple[str, str]]:
     """The numbers to call for the result itself: (number, kind), kind emergency or out_of_hours.
     An emergency gets 112, a doctor today the out-of-hours number (none in a region without one);
     calmer results none: their safety net carries 112, and a headline "Emergency: 112" would read
@@ -180,7 +181,7 @@ def phone_numbers(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
-def tier_number(answer: Mapping[str, Any], level: str) -> str:
+def tier_number(answer: Answer, level: str) -> str:
     """The number to call for one tier of the safety net: 112, the out-of-hours number, or ''."""
     action = answer["action"]
     if level == "emergency":
@@ -198,7 +199,7 @@ def cited_references(kb: KnowledgeBase, flags: Sequence[Mapping[str, Any]], lang
     return [(references[key].lay[lang], references[key].citation) for key in keys if key in references]
 
 
-def result_context(kb: KnowledgeBase, answer: Mapping[str, Any], lang: Lang, region: str) -> dict[str, Any]:
+def result_context(kb: KnowledgeBase, answer: Answer, lang: Lang, region: str) -> dict[str, Any]:
     """What the result partials need besides the answer (also used by the diary's pages)."""
     return {"numbers": phone_numbers(answer),
             "references": cited_references(kb, answer["flags"], lang),
