@@ -90,8 +90,9 @@ def test_every_rugwijzer_command_in_the_readme_runs_as_written(fresh_clone: Path
         if interactive:
             assert "does not replace a doctor" in result.output
         output = next((args[i + 1] for i, a in enumerate(args) if a in ("-o", "--output")), None)
-        if output:
-            assert (fresh_clone / output).read_bytes().startswith(b"%PDF-"), shown
+        if output:  # a PDF report, or a screening's Parquet or CSV table
+            start = {".pdf": b"%PDF-", ".parquet": b"PAR1", ".csv": b"id,urgency,"}[Path(output).suffix]
+            assert (fresh_clone / output).read_bytes().startswith(start), shown
 
 
 def test_the_curl_example_gets_its_assessment(fresh_clone: Path) -> None:

@@ -1,6 +1,6 @@
 """Spark (local[2]) runs the same compiled SQL: its output equals DuckDB's and the Python engine's.
 
-One Spark session for the whole module (starting Spark takes seconds); the inputs are small so the
+One Spark session for the whole test run (starting Spark takes seconds); the inputs are small so the
 suite stays quick. Without Java these tests skip and say so."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(shutil.which("java") is None,
                                 reason="Spark needs Java (Debian: openjdk-17-jre-headless; .ci/run installs it)")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
     from rugwijzer.screening.spark import session
 

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
@@ -121,6 +122,9 @@ def _run(_: Any, input_path: Path, output: Path, engine: str, id_column: str | N
     except InputError as exc:
         option, _space, name = str(exc).partition(" ")
         _stop(_("%(option)s: the input has no column %(name)s") % {"option": option, "name": name})
+    except duckdb.Error as exc:
+        # The engine's own message may quote a value from the file: only its kind is shown.
+        _stop(_("The input could not be read as a table of intakes (%(kind)s).") % {"kind": type(exc).__name__})
     return summary, connection, workdir
 
 

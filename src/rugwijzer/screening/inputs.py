@@ -1,7 +1,7 @@
 """Input files → a staged DuckDB view (see ``staging`` and ``json_staging``).
 
 Formats by suffix: ``.parquet``; ``.csv``; ``.jsonl``/``.json``/``.ndjson`` (one intake per line); FHIR
-Bulk Data NDJSON of QuestionnaireResponses (``--input-format fhir``, or detected from the first line).
+Bulk Data NDJSON of QuestionnaireResponses (``.ndjson``/``.jsonl`` whose first line is one).
 """
 
 from __future__ import annotations

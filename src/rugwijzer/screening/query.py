@@ -1,12 +1,12 @@
 """The whole screening query: checks (contract §1), the rules (clinical-rules), the output (contract §5).
 
-It reads a *staged* table (see ``sources``): one canonical column per intake field (BOOLEAN, BIGINT,
-VARCHAR, VARCHAR[]), NULL where the answer is not given, and for inputs whose types cannot be
-trusted (CSV text, JSON) a ``<field>__bad`` column holding the raw value that had the wrong type.
+It reads a *staged* table (see ``staging`` and ``json_staging``): one canonical column per intake
+field (BOOLEAN, BIGINT, VARCHAR, VARCHAR[]), NULL where the answer is not given, and for inputs whose
+types cannot be trusted (CSV text, JSON) a ``<field>__bad`` column with the raw value of a wrong type.
 The query is built in layers (``SELECT *, new columns FROM (previous layer)``) so that every
 condition is evaluated once per row and later layers only combine booleans:
 
-1. problems per field, and whether a required answer is missing;
+0. each risk-factor id given or not; 1. problems per field, and whether a required answer is missing;
 2. the answers as facts (a bad or missing answer is NULL = unknown; optional ones get their default);
 3. derived facts, episode, STarT Back; 4. every flag; 5. urgency, row status and suspected causes;
 6. plan, avoid, tips and medication items; 7. the output columns.

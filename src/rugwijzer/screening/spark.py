@@ -36,6 +36,7 @@ def session(master: str = "local[2]", driver_memory: str = "1g") -> SparkSession
     spark = (SparkSession.builder.master(master).appName("rugwijzer-screen")
              .config("spark.driver.memory", driver_memory)
              .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")  # no progress lines mixed into our output
              .config("spark.sql.shuffle.partitions", "4")
              .getOrCreate())
     configure(spark)
