@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rugwijzer.cli.app import app
+from rugwijzer.languages import LANGS
 from rugwijzer.screening.inputs import quote_path
 from support import NEUTRAL
 
@@ -75,7 +76,8 @@ def test_an_unknown_column_stops_the_whole_file_naming_it(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(("args", "named"), [
-    (["--engine", "postgres"], "duckdb, spark"), (["--lang", "de"], "nl, fr, en"), (["--min-cell", "0"], "--min-cell"),
+    (["--engine", "postgres"], "duckdb, spark"), (["--lang", "es"], ", ".join(LANGS)),
+    (["--min-cell", "0"], "--min-cell"),
     (["-o", "out.xlsx"], ".parquet"), (["--id", "nummer"], "nummer"), (["--group-by", "afdeling"], "afdeling")])
 def test_bad_options_exit_2_naming_the_option_and_what_is_allowed(tmp_path: Path, args: list[str], named: str) -> None:
     source = _jsonl(tmp_path / "in.csv", [])

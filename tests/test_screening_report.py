@@ -585,7 +585,7 @@ def test_bad_arguments() -> None:
     with pytest.raises(ValueError, match="min_cell"):
         report(fixed_rows(), min_cell=0)
     with pytest.raises(ValueError, match="language"):
-        report(fixed_rows(), lang="de")
+        report(fixed_rows(), lang="es")
     con = results(fixed_rows())
     con.execute("UPDATE results SET urgency = 'someday' WHERE id = 'PERSON-00001'")
     with pytest.raises(ValueError, match="urgency"):

@@ -83,8 +83,11 @@ def or_exit(factory: Callable[[], T]) -> T:
         return factory()
     except KnowledgeError as exc:
         from rich.console import Console
+        from rich.markup import escape
 
-        Console(stderr=True).print(f"[bold red]Knowledge base error:[/] {exc}", highlight=False)
+        # Escaped: a message names entries as items[lifting], which Rich would take for markup.
+        Console(stderr=True).print(f"[bold red]Knowledge base error:[/] {escape(str(exc))}", highlight=False,
+                                   soft_wrap=True)
         raise typer.Exit(1) from None
 
 

@@ -44,6 +44,7 @@ from jinja2 import Environment, PackageLoader
 from rugwijzer.core.knowledge import KnowledgeBase, Lang
 from rugwijzer.i18n import N_, translations
 from rugwijzer.knowledge import load_flow, load_knowledge
+from rugwijzer.languages import babel_locale, language
 from rugwijzer.report.pdf import check_lang, long_date, report_environment
 from rugwijzer.screening.suppression import Network, State, suppress
 
@@ -53,7 +54,6 @@ EPISODES = ("acute", "subacute", "chronic")
 STRATA = ("low", "medium", "high")
 NONE = ""  # a NULL in a category column: no result, or not known
 TOP_FLAGS = 15
-_LOCALES: dict[str, str] = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
 
 # Names of risk-factor ids that the self-check does not ask as such (pregnancy is its own question).
 EXTRA_RISK_LABELS: dict[str, str] = {"pregnancy": N_("Pregnancy")}
@@ -219,7 +219,7 @@ class Formatter:
     hidden: str  # the mark of a secondary-suppressed count
 
     def number(self, n: int) -> str:
-        return format_decimal(n, locale=_LOCALES[self.lang])
+        return format_decimal(n, locale=_locale(self.lang))
 
     def figure(self, n: int, state: State, base: int | None) -> Figure:
         if state is State.SMALL:
@@ -228,7 +228,7 @@ class Formatter:
             return Figure(self.hidden, "", 0.0, state.value)
         if not base:
             return Figure(self.number(n), "", 0.0, state.value)
-        return Figure(self.number(n), format_percent(n / base, locale=_LOCALES[self.lang]), n / base, state.value)
+        return Figure(self.number(n), format_percent(n / base, locale=_locale(self.lang)), n / base, state.value)
 
 
 def _figures(net: Network, states: Sequence[State], fmt: Formatter, ids: Mapping[Key, int],
@@ -435,3 +435,8 @@ def build_tables(source: Source, layout: Layout, kb: KnowledgeBase, _: Any) -> l
         b.items("risk_factors", "risk_factors", risk_factor_names(kb, lang, _), _("Risk factors"),
                 _("Risk factors: rows with each factor"), None, keep_zeros=True),
     ]
+
+
+def _locale(lang: Lang) -> str:
+    """Numbers as the language writes them in its own region (the registry's Babel locale)."""
+    return babel_locale(lang, language(lang).region)
