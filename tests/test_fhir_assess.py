@@ -114,6 +114,9 @@ def test_start_back_is_in_the_risk_assessment_with_the_keele_notice(client: Test
     assert codes(startback[0]["qualitativeRisk"], "startback-risk") == ["high"]
     assert "psychosocial 4/5" in startback[0]["rationale"]
     assert any("Keele" in note["text"] for note in risk["note"])
+    german, _ = resources(assess(client, response_for(intake(startback=STARTBACK_HIGH)), "?lang=de").json())
+    scores = [p for p in german["prediction"] if codes(p["outcome"], "assessment") == ["startback"]]
+    assert "psychosozial 4/5" in scores[0]["rationale"]  # the scores in the answer's own language too
 
 
 def test_the_care_plan_has_the_plan_and_what_to_avoid(client: TestClient) -> None:

@@ -47,6 +47,7 @@ def test_the_questionnaire_round_trips_as_r4(lang: Any) -> None:
     parsed = Questionnaire.model_validate(json.loads(json.dumps(resource)))
     assert json.loads(parsed.model_dump_json()) == resource
     assert parsed.url == QUESTIONNAIRE_URL and parsed.language == lang
+    assert "{" not in resource["description"] and "112" in resource["description"]  # numbers filled in
 
 
 @pytest.mark.parametrize("lang", LANGS)

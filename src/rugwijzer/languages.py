@@ -12,9 +12,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import yaml
+
+if TYPE_CHECKING:
+    from rugwijzer.core.knowledge import Region
 
 Lang: TypeAlias = str  # a language code of the registry, e.g. "nl"
 
@@ -93,3 +96,11 @@ def is_lang(value: object) -> bool:
 def babel_locale(code: Lang, region: str) -> str:
     """The Babel locale for dates and numbers of ``code`` in ``region`` (e.g. de, be → de_BE)."""
     return language(code).locale(region)
+
+
+def default_region(code: Lang) -> Region:
+    """The region whose numbers and services a language shows unless the person chooses."""
+    from rugwijzer.core.knowledge import REGIONS  # here: --help must not wait for the knowledge models
+
+    region = language(code).region
+    return region if region in REGIONS else "be"

@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
-import duckdb
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from rugwijzer.cli.common import or_exit
-from rugwijzer.i18n import gettext_for
-from rugwijzer.languages import LANGS
+from rugwijzer.cli.common import gettext_for, or_exit
+from rugwijzer.languages import DEFAULT_LANG, LANGS
+
+if TYPE_CHECKING:  # the rest is imported when the command runs: --help stays fast
+    from rich.progress import Progress
 
 _OUTPUT_SUFFIXES = (".parquet", ".csv")  # the message below names them
 
 
 def _stop(message: str) -> NoReturn:
+    from rich.console import Console
+
     Console(stderr=True, highlight=False).print(f"[bold red]{message}[/]", markup=True, soft_wrap=True)
     raise typer.Exit(2)
 
@@ -50,6 +51,9 @@ def _check_options(_: Any, input_path: Path, output: Path, engine: str, lang: st
 
 
 def _progress_bar(_: Any) -> tuple[Progress, Any]:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
                    console=console, transient=True, disable=not console.is_terminal)
@@ -74,12 +78,14 @@ def screen(
         "--id", help="The input's id column (default: id, else the row number).")] = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb (this machine) or spark.")] = "duckdb",
     min_cell: Annotated[int, typer.Option("--min-cell", help="Report: hide counts smaller than this.")] = 5,
-    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the messages and the report.")] = "nl",
+    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the messages and the report.")] = DEFAULT_LANG,
 ) -> None:
     """Screen a table of intakes: urgency, flags, STarT Back and plan ids per row, plus a call-back list."""
-    _ = gettext_for(lang if lang in LANGS else "nl")
+    _ = gettext_for(lang if lang in LANGS else DEFAULT_LANG)
     _check_options(_, input_path, output, engine, lang, min_cell, report)
     summary, connection, workdir = _run(_, input_path, output, engine, id_column, group_by)
+    from rich.console import Console
+
     try:
         console = Console(stderr=True, highlight=False)
         console.print(_("Screened %(rows)d intakes: %(invalid)d not valid, %(callback)d to call back.")
@@ -99,10 +105,13 @@ def screen(
 
 def _run(_: Any, input_path: Path, output: Path, engine: str, id_column: str | None,
          group_by: str | None) -> tuple[Any, Any, Path]:
+    import duckdb
+
     from rugwijzer.screening.inputs import InputError, detect_format
     from rugwijzer.screening.job import Job, default_rules
     from rugwijzer.screening.run import screen as run_screen
     from rugwijzer.screening.staging import UnknownColumns
+
 
     try:
         fmt = detect_format(input_path)

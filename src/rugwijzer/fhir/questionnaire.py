@@ -17,11 +17,12 @@ from typing import Any
 
 from fhir.resources.R4B.questionnaire import Questionnaire
 
+from rugwijzer.core.explain import Explainer
 from rugwijzer.core.flow import Flow, Question, Screen, token
 from rugwijzer.core.knowledge import KnowledgeBase, Lang, Text
 from rugwijzer.fhir.codes import QUESTIONNAIRE_ID, QUESTIONNAIRE_URL, TRANSLATION, system
 from rugwijzer.fhir.enable_when import translate
-from rugwijzer.languages import LANGS
+from rugwijzer.languages import LANGS, default_region
 
 EXT = "http://hl7.org/fhir/StructureDefinition"
 ITEM_CONTROL = f"{EXT}/questionnaire-itemControl"
@@ -100,7 +101,7 @@ class QuestionnaireBuilder:
             "status": "active",
             "subjectType": ["Patient"],
             "language": lang,
-            "description": f"{kb.messages.disclaimer[lang]} {interface_text(DESCRIPTION)[lang]}",
+            "description": f"{_disclaimer(kb, lang)} {interface_text(DESCRIPTION)[lang]}",
             **_text("copyright", kb.startback.notice, lang),
             "item": [self.group(screen) for screen in self.flow.screens],
         }
@@ -191,3 +192,8 @@ def intake_questionnaire(lang: Lang) -> dict[str, Any]:
     Questionnaire.model_validate(resource)
     return resource
 
+
+def _disclaimer(kb: KnowledgeBase, lang: Lang) -> str:
+    """The disclaimer with the numbers of the language's own region filled in (a Questionnaire is
+    not for one region; 112 is the emergency number in both)."""
+    return Explainer(kb, lang, default_region(lang)).t(kb.messages.disclaimer)

@@ -15,6 +15,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from rugwijzer.core.answer import Answer
 from rugwijzer.fhir.codes import system
+from rugwijzer.i18n import translations
 
 ANONYMOUS = {"display": "the person who answered the questionnaire"}
 
@@ -49,9 +50,16 @@ def _predictions(answer: Answer) -> list[dict[str, Any]]:
     if startback:
         out.append({"outcome": _concept("assessment", "startback", "STarT Back Tool"),
                     "qualitativeRisk": _concept("startback-risk", startback["risk"], startback["name"]),
-                    "rationale": (f"total {startback['total']}/9, psychosocial {startback['psychosocial']}/5. "
-                                  f"{startback['care']}")})
+                    "rationale": f"{_scores(answer)}. {startback['care']}"})
     return out
+
+
+def _scores(answer: Answer) -> str:
+    startback = answer["startback"]
+    assert startback is not None
+    _ = translations(answer["lang"], "api").gettext
+    return _("total %(total)s/9, psychosocial %(psychosocial)s/5") % {
+        "total": startback["total"], "psychosocial": startback["psychosocial"]}
 
 
 def _notes(answer: Answer) -> list[dict[str, str]]:

@@ -39,7 +39,7 @@ from rugwijzer.core.validation import IntakeError
 from rugwijzer.http.web import views
 from rugwijzer.i18n import translations
 from rugwijzer.knowledge import load_flow
-from rugwijzer.languages import DEFAULT_LANG, LANGS, language
+from rugwijzer.languages import DEFAULT_LANG, LANGS, default_region
 from rugwijzer.services.assessing import Assessor
 from rugwijzer.services.json_input import depth_problem, too_deep
 from rugwijzer.templating import jinja_environment
@@ -90,11 +90,6 @@ def _last(values: Sequence[str] | None) -> str:
     return values[-1] if values else ""
 
 
-def _default_region(lang: Lang) -> Region:
-    region = language(lang).region
-    return region if region in REGIONS else "be"
-
-
 def _choose(values: Sequence[str] | None, allowed: Sequence[Any], default: Any) -> Any:
     value = _last(values)
     return value if value in allowed else default
@@ -126,7 +121,7 @@ def _screen(flow: Flow, screen_id: str) -> Screen | None:
 def start_page(lang: str = DEFAULT_LANG, region: str = "") -> HTMLResponse:
     """The start page; ``?lang=fr``, ``?lang=de``, ... switches the language."""
     lang_code: Lang = lang if lang in LANGS else DEFAULT_LANG
-    region_code: Region = region if region in REGIONS else _default_region(lang_code)
+    region_code: Region = region if region in REGIONS else default_region(lang_code)
     return _render("start.html.j2", lang_code, region_code, view="start", title=None)
 
 
