@@ -474,6 +474,14 @@ def keep_form(result: str) -> dict[str, str]:
     return {k: v[-1] for k, v in Form(form).hidden.items()}
 
 
+def test_the_result_offers_a_diary_only_on_this_machine(client: TestClient) -> None:
+    assert 'action="/diary/from-check"' in self_check_result(client)
+    # Served to another machine the diary answers 404, so its button must not be offered there.
+    with TestClient(create_app(), base_url="http://rugwijzer.example.org", client=("203.0.113.9", 50999)) as guest:
+        result = self_check_result(guest)
+    assert 'action="/diary/from-check"' not in result and 'action="/report.pdf"' in result
+
+
 def test_keep_a_diary_from_the_result_starts_it_with_the_same_answers(client: TestClient) -> None:
     result = self_check_result(client)
     data = keep_form(result)

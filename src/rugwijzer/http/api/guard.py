@@ -148,10 +148,15 @@ def _host_name(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
-def local_only(request: Request) -> None:
-    """404 unless the browser, the server socket and the Host header are all this machine."""
+def is_local(request: Request) -> bool:
+    """The browser, the server socket and the Host header are all this machine."""
     server = request.scope.get("server") or (None, None)
     host = _host_name(request.headers.get("host", ""))
-    if not (_loopback(request.client.host if request.client else None) and _loopback(server[0])
-            and (host == "localhost" or _loopback(host))):
+    return (_loopback(request.client.host if request.client else None) and _loopback(server[0])
+            and (host == "localhost" or _loopback(host)))
+
+
+def local_only(request: Request) -> None:
+    """404 unless the browser, the server socket and the Host header are all this machine."""
+    if not is_local(request):
         raise HTTPException(status_code=404)

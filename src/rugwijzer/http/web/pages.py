@@ -36,6 +36,7 @@ from rugwijzer import __version__, bootstrap
 from rugwijzer.core.flow import AnswerValue, FieldError, Flow, Screen, conflicts, emergency_stop, submit
 from rugwijzer.core.knowledge import REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
+from rugwijzer.http.api.guard import is_local
 from rugwijzer.http.web import views
 from rugwijzer.i18n import translations
 from rugwijzer.knowledge import load_flow
@@ -84,6 +85,7 @@ class State:
         self.action: Action = _choose(form.get("action"), ("start", "next", "back", "edit", "stay"), "next")
         self.answers: dict[str, AnswerValue] = flow.clean(_load_answers(_last(form.get("answers"))))
         self.screen: Screen | None = _screen(flow, _last(form.get("screen")))
+        self.diary_here = False  # the diary exists only for this machine (offer it only there)
 
 
 def _last(values: Sequence[str] | None) -> str:
@@ -138,6 +140,7 @@ async def check(request: Request) -> Response:
     form = await _read_form(request)
     flow = load_flow()
     state = State(form, flow)
+    state.diary_here = is_local(request)
     if state.view == "result":
         if state.action == "edit" and state.screen is not None:
             return _screen_page(state, state.screen)
@@ -222,7 +225,7 @@ def _result_or_next(state: State, flow: Flow) -> Response:
     last = state.screen.id if state.screen else (flow.active_screens(state.answers) or flow.screens)[-1].id
     return _render("result.html.j2", state.lang, state.region, view="result", headers=RESULT_HEADERS,
                    title=answer["action"]["name"],
-                   a=answer, answers_json=_dump(state.answers), screen_id=last,
+                   a=answer, answers_json=_dump(state.answers), screen_id=last, diary_here=state.diary_here,
                    **views.result_context(assessor.kb, answer, state.lang, state.region))
 
 
