@@ -38,7 +38,7 @@ from rugwijzer import __version__, bootstrap
 from rugwijzer.access import LOGOUT
 from rugwijzer.core.answer import Answer
 from rugwijzer.core.flow import FieldError, Flow, Question, Screen, submit
-from rugwijzer.core.knowledge import REGIONS, Lang, Region
+from rugwijzer.core.knowledge import Lang, Region
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.diary import views
 from rugwijzer.diary.errors import AlarmCheckDue, DiaryInputError, DiaryStateError
@@ -46,9 +46,9 @@ from rugwijzer.diary.model import NewEntry
 from rugwijzer.diary.service import DiaryService, Emergency, History
 from rugwijzer.http.api.guard import local_only
 from rugwijzer.http.web import auth
+from rugwijzer.http.web.forms import lang_of, last, read_form, region_of
 from rugwijzer.i18n import LOCALE_DIR, translations
 from rugwijzer.knowledge import load_flow
-from rugwijzer.languages import DEFAULT_LANG, LANGS
 from rugwijzer.services.json_input import depth_problem, too_deep
 from rugwijzer.templating import jinja_environment
 
@@ -89,7 +89,7 @@ def owner_only(request: Request) -> None:
 
 
 def _check_token(form: Mapping[str, Sequence[str]]) -> None:
-    if not auth.equal(_last(form.get("token")), _TOKEN):
+    if not auth.equal(last(form.get("token")), _TOKEN):
         raise HTTPException(status_code=403, detail="This form has expired: please reload the diary page.")
 
 
@@ -131,25 +131,9 @@ def _headers() -> dict[str, str]:
     return {**HEADERS, "Cache-Control": "no-store"}  # a diary page is never kept in any cache
 
 
-def _last(values: Sequence[str] | None) -> str:
-    return values[-1] if values else ""
-
-
-def _lang(value: str | None) -> Lang:
-    return value if value in LANGS else DEFAULT_LANG
-
-
-def _region(value: str | None) -> Region:
-    return value if value in REGIONS else "be"
-
-
 async def _form(request: Request) -> dict[str, list[str]]:
-    """The posted fields (after the owner check; the app's guard cuts a body off at 64 KB)."""
-    form = await request.form()
-    fields: dict[str, list[str]] = {}
-    for name, value in form.multi_items():
-        if isinstance(value, str):
-            fields.setdefault(name, []).append(value)
+    """The posted fields (after the owner check), with this process's form token checked."""
+    fields = await read_form(request)
     _check_token(fields)
     return fields
 
@@ -179,7 +163,7 @@ def _redirect(lang: Lang, region: Region, saved: str) -> RedirectResponse:
 async def diary_page(request: Request, lang: str = "nl", region: str = "be", saved: str = "",
                      episode: int | None = None) -> HTMLResponse:
     owner_only(request)
-    code, reg = _lang(lang), _region(region)
+    code, reg = lang_of(lang), region_of(region)
     context = await run_in_threadpool(_overview, code, reg, episode)
     return render("diary.html.j2", code, reg, saved=saved if saved in ("start", "entry", "end") else "",
                   **context)
@@ -232,7 +216,7 @@ def _entry_form(svc: DiaryService, history: History | None, lang: Lang, today: d
     def view(name: str) -> Any:
         return question_view(flow.question(name), lang, {}, typed, errs.get(name))
 
-    return {"typed": {k: _last((typed or {}).get(k)) for k in ("entry_date", *TEXT_FIELDS)},
+    return {"typed": {k: last((typed or {}).get(k)) for k in ("entry_date", *TEXT_FIELDS)},
             "pain": view(PAIN), "seen": None if seen else view(SEEN),
             "alarms": [view(name) for name in alarm_fields], "reason": reason,
             "date_error": errs.get("entry_date"), "text_errors": {k: errs.get(k) for k in TEXT_FIELDS},
@@ -251,7 +235,7 @@ async def _owner_form_step(request: Request,
     """The owner's form, read here; ``step`` (which reads and writes the diary) in a worker thread."""
     owner_only(request)
     form = await _form(request)
-    lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
+    lang, region = lang_of(last(form.get("lang"))), region_of(last(form.get("region")))
     result: Response = await run_in_threadpool(step, form, lang, region)
     return result
 
@@ -261,7 +245,7 @@ def _add_entry(form: dict[str, list[str]], lang: Lang, region: Region) -> Respon
     web_ = translations(lang, "web").gettext
     new, errors, shown = _parse_entry(form, flow, lang)
     if new is None:
-        reason = _last(form.get("alarm_reason"))
+        reason = last(form.get("alarm_reason"))
         return _entry_page(svc, lang, region, form, shown, errors, reason if reason == "pain_rises" else None)
     try:
         svc.add(new, today, lang, region)
@@ -288,7 +272,7 @@ def _parse_entry(form: Mapping[str, Sequence[str]], flow: Flow,
     errors: dict[str, str] = {}
     shown = [name for name in form.get("alarm_fields", []) if name in service().rules.all_alarm_fields]
     try:
-        entry_date = date.fromisoformat(_last(form.get("entry_date")).strip())
+        entry_date = date.fromisoformat(last(form.get("entry_date")).strip())
     except ValueError:
         _ = views.gettext(lang)
         errors["entry_date"] = _("Fill in a date, for example %(date)s.") % {
@@ -303,7 +287,7 @@ def _parse_entry(form: Mapping[str, Sequence[str]], flow: Flow,
     if errors:
         return None, errors, shown
     alarms = {name: values[name] for name in shown}
-    activity, medication, notes = (_last(form.get(k)) for k in TEXT_FIELDS)
+    activity, medication, notes = (last(form.get(k)) for k in TEXT_FIELDS)
     new = NewEntry(entry_date, values[PAIN], activity, medication, notes,
                    seen_doctor=bool(values.get(SEEN)), alarm_answers=alarms or None)
     return new, {}, shown
@@ -338,11 +322,11 @@ def _error_links(form: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str
 async def end_episode(request: Request) -> Response:
     owner_only(request)
     form = await _form(request)
-    lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
+    lang, region = lang_of(last(form.get("lang"))), region_of(last(form.get("region")))
 
     def work() -> Response:
         try:
-            service().end(date.fromisoformat(_last(form.get("end_date"))), bootstrap.clock())
+            service().end(date.fromisoformat(last(form.get("end_date"))), bootstrap.clock())
         except (ValueError, DiaryInputError):
             context = _overview(lang, region)
             _ = views.gettext(lang)
@@ -367,7 +351,7 @@ async def start_episode(request: Request) -> Response:
 
 def _start_step(form: dict[str, list[str]], lang: Lang, region: Region) -> Response:
     flow, today = load_flow(), bootstrap.clock()
-    onset = _onset(_last(form.get("onset")), today)
+    onset = _onset(last(form.get("onset")), today)
     if onset is None:
         _ = views.gettext(lang)
         message = _("Fill in the day the pain began, for example %(date)s (not in the "
@@ -377,8 +361,8 @@ def _start_step(form: dict[str, list[str]], lang: Lang, region: Region) -> Respo
                       **{**context, "errors": {"#d-onset": message}, "onset_error": message})
     answers = _answers(form, flow)
     answers["duration_days"] = (today - onset).days  # known from the onset: never asked
-    screen = _screen(flow, _last(form.get("screen")))
-    if screen is None and _last(form.get("answers")) and flow.next_screen(answers) is None:
+    screen = _screen(flow, last(form.get("screen")))
+    if screen is None and last(form.get("answers")) and flow.next_screen(answers) is None:
         return _finish_start(flow, lang, region, onset, answers, today)  # the self-check's answers
     if screen is None:
         return _screen_page(flow, lang, region, onset, answers, flow.next_screen(answers) or flow.screens[0])
@@ -403,7 +387,7 @@ async def from_check(request: Request) -> Response:
     local_only(request)
     form = await request.form()
     fields = {name: str(value) for name, value in form.multi_items() if isinstance(value, str)}
-    lang, region = _lang(fields.get("lang")), _region(fields.get("region"))
+    lang, region = lang_of(fields.get("lang")), region_of(fields.get("region"))
     key = fields.get("key", "").strip()
     login = auth.is_owner(request) or (bool(key) and auth.equal(key, await run_in_threadpool(auth.owner_key)))
     answers = _answers({"answers": [fields.get("answers", "")]}, load_flow())
@@ -470,7 +454,7 @@ def _onset(text: str, today: date) -> date | None:
 
 
 def _answers(form: Mapping[str, Sequence[str]], flow: Flow) -> dict[str, Any]:
-    text = _last(form.get("answers")) or "{}"
+    text = last(form.get("answers")) or "{}"
     if too_deep(text):
         raise HTTPException(status_code=400, detail=str(depth_problem("answers")))
     try:
@@ -533,7 +517,7 @@ async def export_file(request: Request, fmt: str, lang: str = "nl", region: str 
     from rugwijzer.http.web import diary_export as web_export
 
     _same_site(request)
-    code, reg = _lang(lang), _region(region)
+    code, reg = lang_of(lang), region_of(region)
     svc, today = service(), bootstrap.clock()
     name = f"rugwijzer-diary-{today.isoformat()}.{fmt}"
     if web_export.busy():
@@ -603,7 +587,7 @@ def export_ready(request: Request, kept: str) -> Response:
 async def delete_page(request: Request, lang: str = "nl", region: str = "be") -> HTMLResponse:
     """Step 1: what will be deleted, a suggestion to export first, and a confirmation box."""
     owner_only(request)
-    code, reg = _lang(lang), _region(region)
+    code, reg = lang_of(lang), region_of(region)
     counts = await run_in_threadpool(_counts)
     _ = views.gettext(code)
     return render("diary_delete.html.j2", code, reg, title=_("Delete the diary"),
@@ -615,9 +599,9 @@ async def delete_everything(request: Request) -> HTMLResponse:
     """Step 2: delete, only with the box ticked."""
     owner_only(request)
     form = await _form(request)
-    lang, region = _lang(_last(form.get("lang"))), _region(_last(form.get("region")))
+    lang, region = lang_of(last(form.get("lang"))), region_of(last(form.get("region")))
     _ = views.gettext(lang)
-    if _last(form.get("confirm")) != "yes":
+    if last(form.get("confirm")) != "yes":
         counts = await run_in_threadpool(_counts)
         return render("diary_delete.html.j2", lang, region, status=400, title=_("Delete the diary"),
                       counts=counts, done=False,
@@ -665,7 +649,7 @@ def _logged_in(lang: Lang) -> Response:
 async def login_with_link(request: Request, code: str = "", lang: str = "nl") -> Response:
     """The one-time link: a valid code sets the session cookie; otherwise the login page."""
     local_only(request)
-    chosen = _lang(lang)
+    chosen = lang_of(lang)
     if code and auth.use_login_code(code):
         return _logged_in(chosen)
     return login_page(chosen, 401 if code else 200, used=bool(code))
@@ -676,7 +660,7 @@ async def login_with_key(request: Request) -> Response:
     """The key pasted from the key file."""
     local_only(request)
     form = await request.form()
-    key, lang = form.get("key"), _lang(str(form.get("lang") or "nl"))
+    key, lang = form.get("key"), lang_of(str(form.get("lang") or ""))
     owner_key = await run_in_threadpool(auth.owner_key)
     if isinstance(key, str) and auth.equal(key.strip(), owner_key):
         return _logged_in(lang)
@@ -691,7 +675,7 @@ async def logout(request: Request) -> Response:
     owner_only(request)
     form = await _form(request)
     auth.end_session(request.cookies.get(auth.COOKIE, ""))
-    response = RedirectResponse(f"{PREFIX}/login?lang={_lang(_last(form.get('lang')))}", status_code=303,
+    response = RedirectResponse(f"{PREFIX}/login?lang={lang_of(last(form.get('lang')))}", status_code=303,
                                 headers=_headers())
     response.delete_cookie(auth.COOKIE, path="/", httponly=True, samesite="strict")
     return response

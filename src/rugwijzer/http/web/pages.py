@@ -38,6 +38,7 @@ from rugwijzer.core.knowledge import REGIONS, Lang, Region
 from rugwijzer.core.validation import IntakeError
 from rugwijzer.http.api.guard import is_local
 from rugwijzer.http.web import views
+from rugwijzer.http.web.forms import lang_of, last, pick, read_form, region_of
 from rugwijzer.i18n import translations
 from rugwijzer.knowledge import load_flow
 from rugwijzer.languages import DEFAULT_LANG, LANGS, default_region
@@ -79,22 +80,13 @@ class State:
 
     def __init__(self, form: Mapping[str, Sequence[str]], flow: Flow) -> None:
         self.form = form
-        self.lang: Lang = _choose(form.get("lang"), LANGS, DEFAULT_LANG)
-        self.region: Region = _choose(form.get("region"), REGIONS, "be")
-        self.view: View = _choose(form.get("view"), ("start", "screen", "result"), "start")
-        self.action: Action = _choose(form.get("action"), ("start", "next", "back", "edit", "stay"), "next")
-        self.answers: dict[str, AnswerValue] = flow.clean(_load_answers(_last(form.get("answers"))))
-        self.screen: Screen | None = _screen(flow, _last(form.get("screen")))
+        self.lang: Lang = lang_of(last(form.get("lang")))
+        self.region: Region = region_of(last(form.get("region")))
+        self.view: View = pick(last(form.get("view")), ("start", "screen", "result"), "start")
+        self.action: Action = pick(last(form.get("action")), ("start", "next", "back", "edit", "stay"), "next")
+        self.answers: dict[str, AnswerValue] = flow.clean(_load_answers(last(form.get("answers"))))
+        self.screen: Screen | None = _screen(flow, last(form.get("screen")))
         self.diary_here = False  # the diary exists only for this machine (offer it only there)
-
-
-def _last(values: Sequence[str] | None) -> str:
-    return values[-1] if values else ""
-
-
-def _choose(values: Sequence[str] | None, allowed: Sequence[Any], default: Any) -> Any:
-    value = _last(values)
-    return value if value in allowed else default
 
 
 def _load_answers(text: str) -> dict[str, Any]:
@@ -137,7 +129,7 @@ def check_without_form() -> RedirectResponse:
 async def check(request: Request) -> Response:
     """Every step of the self-check: the next question screen, the same screen with errors, or the
     result (also straight away when an answer is an emergency)."""
-    form = await _read_form(request)
+    form = await read_form(request)
     flow = load_flow()
     state = State(form, flow)
     state.diary_here = is_local(request)
@@ -153,7 +145,7 @@ async def check(request: Request) -> Response:
 @router.post("/report.pdf")
 async def report_pdf(request: Request) -> Response:
     """The result as a PDF, made from the answers the result page posts (nothing is kept)."""
-    form = await _read_form(request)
+    form = await read_form(request)
     flow = load_flow()
     state = State(form, flow)
     intake = flow.to_intake(state.answers)
@@ -174,17 +166,6 @@ async def report_pdf(request: Request) -> Response:
                        title=None, problem="no_pdf")
     return Response(pdf, media_type="application/pdf", headers={
         **HEADERS, "Content-Disposition": 'attachment; filename="rugwijzer.pdf"'})
-
-
-async def _read_form(request: Request) -> dict[str, list[str]]:
-    """The posted fields as lists of strings (files are ignored). A body over 64 KB is cut off
-    with 413 by the app's guard (rugwijzer.http.api.guard), counted as it streams in."""
-    form = await request.form()
-    fields: dict[str, list[str]] = {}
-    for name, value in form.multi_items():
-        if isinstance(value, str):
-            fields.setdefault(name, []).append(value)
-    return fields
 
 
 # ---- steps -------------------------------------------------------------------------------------
