@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from rugwijzer.cli.app import app as cli
+from rugwijzer.core.knowledge import REGIONS as REGION_CODES
 from rugwijzer.core.knowledge import KnowledgeBase, Text
 from rugwijzer.http.web.app import create_app
 from rugwijzer.knowledge import load_flow, load_knowledge
@@ -52,7 +53,10 @@ def forbidden(kb: KnowledgeBase, urgency: str, lang: str) -> list[str]:
              med.nsaid_second_choice_text, med.nsaid_avoid_text, med.muscle_relaxants_text]
     if urgency == "emergency":
         texts += [med.paracetamol_standard_text, med.paracetamol_reduced_text, med.nsaid_avoid_urgent_text]
-    return [_start(t, lang) for t in texts]
+    # The matched STarT Back care is self-care advice; filled in with each region's words.
+    care = [_words(default_assessor().explainer(lang, region).t(stratum.care))  # type: ignore[arg-type]
+            for stratum in kb.startback.strata for region in REGION_CODES]
+    return [*(_start(t, lang) for t in texts), *care]
 
 
 def _check(surface: str, shown: str, urgency: str, lang: str) -> None:

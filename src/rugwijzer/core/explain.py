@@ -117,7 +117,9 @@ class Explainer:
             "suspected": [Suspected(id=s, **self.causes[s]) for s in a.suspected],
             "startback": None if a.startback is None else StartBack(
                 total=a.startback.total, psychosocial=a.startback.psychosocial,
-                risk=a.startback.risk, **self.strata[a.startback.risk],
+                risk=a.startback.risk, name=self.strata[a.startback.risk]["name"],
+                # The matched care is self-care advice: none when a doctor decides today (rules §10).
+                care=self.strata[a.startback.risk]["care"] if a.expectations else "",
                 notice=self.startback_notice),
             "medication": self._medication(a),
             "plan": [self._plan_step(p.id, p.emphasis) for p in a.plan],

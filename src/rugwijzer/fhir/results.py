@@ -50,7 +50,7 @@ def _predictions(answer: Answer) -> list[dict[str, Any]]:
     if startback:
         out.append({"outcome": _concept("assessment", "startback", "STarT Back Tool"),
                     "qualitativeRisk": _concept("startback-risk", startback["risk"], startback["name"]),
-                    "rationale": f"{_scores(answer)}. {startback['care']}"})
+                    "rationale": f"{_scores(answer)}. {startback['care']}".strip()})
     return out
 
 
